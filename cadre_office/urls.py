@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cadres:cadre_list", permanent=False), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("cadres/", include("cadres.urls")),
+    path("admin/", admin.site.urls),
+]

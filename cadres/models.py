@@ -1,0 +1,306 @@
+"""The roster: departments, cadres, and their education, posts and ranks over time."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cadres import messages
+from cadres.codes import (
+    EducationLevel,
+    Ethnicity,
+    Gender,
+    LeadershipLevel,
+    PersonnelStatus,
+    PoliticalStatus,
+    Rank,
+)
+from cadres.idnumbers import IdNumberError, mask_id_number, parse_id_number
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def in_tree_order(self):
+        """Order departments as the bureau lists them: parents before children, by sort order."""
+        return self.order_by("path")
+
+
+class Department(models.Model):
+    """A unit of the bureau: the bureau itself, its sections (科室) and subordinate units.
+
+    ``path`` is a materialised path of zero-padded sort keys and ids from the root
+    ("/0000-1/0010-4/"), kept by the services, so that "this department and everything
+    under it" is one indexed prefix match and ordering by path lists the tree in order.
+    """
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", "局机关"
+        SECTION = "section", "内设科室"
+        UNIT = "unit", "下属单位"
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.SECTION)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sort_order = models.PositiveIntegerField("排序号", default=100)
+    is_active = models.BooleanField("启用", default=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    history = HistoricalRecords(excluded_fields=["path"])
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    def path_segment(self) -> str:
+        return f"{self.sort_order:05d}-{self.pk}/"
+
+
+class CadreQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=PersonnelStatus.ACTIVE)
+
+
+class Cadre(models.Model):
+    """A cadre (干部) on the bureau's roster, with the fields of the roster workbook.
+
+    The current post, level and rank are a cache of the open post and rank assignment,
+    kept by the services in the same transaction so the roster can filter and sort
+    without joining the history; the assignments remain the record.
+    """
+
+    name = models.CharField("姓名", max_length=50, validators=[MinLengthValidator(1)])
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    political_status = models.CharField("政治面貌", max_length=2, choices=PoliticalStatus.choices)
+    party_join_date = models.DateField("入党时间", null=True, blank=True)
+    work_start_date = models.DateField("参加工作时间", null=True, blank=True)
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    health = models.CharField("健康状况", max_length=50, blank=True)
+    professional_title = models.CharField("专业技术职务", max_length=100, blank=True)
+    remarks = models.TextField("备注", blank=True)
+    photo = models.ImageField("照片", upload_to="photos/%Y/", blank=True)
+
+    department = models.ForeignKey(
+        Department, verbose_name="工作单位", on_delete=models.PROTECT, related_name="cadres"
+    )
+    status = models.CharField("人员状态", max_length=12, choices=PersonnelStatus.choices, default=PersonnelStatus.ACTIVE)
+    status_date = models.DateField(
+        "状态变更日期",
+        null=True,
+        blank=True,
+        help_text="离开在职状态的日期；为空表示自始即为该状态（如导入的调出、退休人员）。",
+    )
+
+    current_post_title = models.CharField("现任职务", max_length=100, blank=True, editable=False)
+    current_level = models.CharField(
+        "职务层次", max_length=2, choices=LeadershipLevel.choices, blank=True, editable=False
+    )
+    current_post_start = models.DateField("任现职时间", null=True, blank=True, editable=False)
+    current_rank = models.CharField("职级", max_length=2, choices=Rank.choices, blank=True, editable=False)
+    current_rank_start = models.DateField("任现职级时间", null=True, blank=True, editable=False)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "干部"
+        ordering = ["department__path", "current_level", "current_rank", "birth_date", "id"]
+        permissions = [("view_full_id_number", "查看完整身份证号"), ("import_roster", "导入花名册"),
+                       ("export_roster", "导出花名册")]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["status", "current_level"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def is_in_service(self) -> bool:
+        return self.status == PersonnelStatus.ACTIVE
+
+    def clean(self):
+        errors = {}
+        if self.id_number:
+            try:
+                parsed = parse_id_number(self.id_number)
+            except IdNumberError as exc:
+                errors["id_number"] = str(exc)
+            else:
+                self.id_number = parsed.value
+                if self.birth_date and self.birth_date != parsed.birth_date:
+                    errors["birth_date"] = messages.BIRTH_DATE_DISAGREES
+                if self.gender and self.gender != parsed.gender:
+                    errors["gender"] = messages.GENDER_DISAGREES
+        if self.name:
+            self.name = "".join(self.name.split())
+        if self.status == PersonnelStatus.ACTIVE and self.status_date:
+            self.status_date = None
+        if self.party_join_date and self.birth_date and self.party_join_date < self.birth_date:
+            errors["party_join_date"] = messages.DATE_BEFORE_BIRTH
+        if self.work_start_date and self.birth_date and self.work_start_date < self.birth_date:
+            errors["work_start_date"] = messages.DATE_BEFORE_BIRTH
+        if errors:
+            raise ValidationError(errors)
+
+
+class Education(models.Model):
+    """One education (学历) of a cadre, full-time (全日制) or part-time (在职)."""
+
+    class Kind(models.TextChoices):
+        FULL_TIME = "fulltime", "全日制"
+        PART_TIME = "parttime", "在职"
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="educations")
+    kind = models.CharField("教育类别", max_length=10, choices=Kind.choices)
+    level = models.CharField("学历", max_length=2, choices=EducationLevel.choices)
+    degree = models.CharField("学位", max_length=50, blank=True, help_text="如：法学学士、公共管理硕士")
+    school_major = models.CharField("毕业院校系及专业", max_length=200, blank=True)
+    graduation_date = models.DateField("毕业时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学历学位"
+        ordering = ["kind", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "kind", "level"], name="education_unique_per_kind_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_level_display()}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def as_of(self, day: dt.date):
+        """Return the assignments held on ``day`` (started on or before it, not yet ended)."""
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def open(self):
+        return self.filter(end_date__isnull=True)
+
+
+class PostAssignment(models.Model):
+    """A post (职务) a cadre held from ``start_date`` to ``end_date`` (inclusive; open while None)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="posts")
+    department = models.ForeignKey(Department, verbose_name="任职单位", on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField("职务名称", max_length=100)
+    level = models.CharField("职务层次", max_length=2, choices=LeadershipLevel.choices, blank=True)
+    start_date = models.DateField("任职时间", null=True, blank=True)
+    end_date = models.DateField("免职时间", null=True, blank=True)
+    document = models.CharField("任免文号", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职务任职"
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="post_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="") | Q(start_date__isnull=False), name="leadership_post_has_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "start_date", "end_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.level and not self.start_date:
+            raise ValidationError({"start_date": messages.POST_START_REQUIRED})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": messages.END_BEFORE_START})
+
+
+class RankAssignment(models.Model):
+    """A rank (职级) a cadre held from ``start_date`` to ``end_date`` (inclusive; open while None)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="ranks")
+    rank = models.CharField("职级", max_length=2, choices=Rank.choices)
+    start_date = models.DateField("任职级时间", null=True, blank=True)
+    end_date = models.DateField("终止时间", null=True, blank=True)
+    document = models.CharField("文号", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职级任职"
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="rank_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_rank_display()
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": messages.END_BEFORE_START})
+
+
+class RosterImport(models.Model):
+    """An uploaded roster workbook waiting for confirmation, then the record of its import.
+
+    The workbook is kept in the database (not on one web node's disk) between the
+    preview and the confirmation, and dropped once the import is applied or cancelled.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "待确认"
+        APPLIED = "applied", "已导入"
+        CANCELLED = "cancelled", "已取消"
+        REJECTED = "rejected", "有错误"
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField("文件名", max_length=200)
+    content = models.BinaryField(editable=False, default=b"")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PREVIEWED)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("变更", default=0)
+    unchanged_count = models.PositiveIntegerField("未变", default=0)
+    error_count = models.PositiveIntegerField("错误", default=0)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "花名册导入"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_state_display()}）"

@@ -1,0 +1,33 @@
+"""Every write to the roster (STYLE.md): import from here, not from the submodules."""
+
+from cadres.services.cadres import (  # noqa: F401
+    StaleEditError,
+    cadre_create,
+    cadre_set_status,
+    cadre_update,
+    education_delete,
+    education_save,
+    post_delete,
+    post_end,
+    post_save,
+    post_start,
+    rank_delete,
+    rank_save,
+    rank_start,
+    refresh_current_assignments,
+)
+from cadres.services.departments import (  # noqa: F401
+    department_create,
+    department_for_roster_name,
+    department_root,
+    department_update,
+)
+from cadres.services.roster_import import (  # noqa: F401
+    ImportPlan,
+    ImportResult,
+    apply_roster_import,
+    plan_roster_import,
+    roster_import_cancel,
+    roster_import_confirm,
+    roster_import_record,
+)

@@ -1,0 +1,191 @@
+"""Writes to a cadre's record: basic data, status, education, posts and ranks.
+
+Every function is atomic, validates with ``full_clean`` and leaves a history row
+naming ``actor``. Post and rank changes also refresh the cadre's cached current post.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from cadre_office.history import tracked_delete, tracked_save
+from cadres import messages
+from cadres.codes import PersonnelStatus
+from cadres.idnumbers import parse_id_number
+from cadres.models import Cadre, Education, PostAssignment, RankAssignment
+
+
+class StaleEditError(Exception):
+    """The record changed since the user loaded the form (optimistic locking)."""
+
+    message = messages.STALE_EDIT
+
+
+CADRE_EDITABLE_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "party_join_date",
+    "work_start_date", "native_place", "birthplace", "health", "professional_title", "remarks", "photo",
+    "department",
+)
+
+
+def _fill_from_id_number(cadre: Cadre) -> None:
+    """Take a missing birth date or gender from the ID number (which ``clean`` then checks)."""
+    try:
+        parsed = parse_id_number(cadre.id_number)
+    except ValueError:
+        return  # ``full_clean`` reports the invalid number
+    cadre.birth_date = cadre.birth_date or parsed.birth_date
+    cadre.gender = cadre.gender or parsed.gender
+
+
+@transaction.atomic
+def cadre_create(*, actor, reason: str = "", **fields) -> Cadre:
+    """Create a cadre on the roster."""
+    cadre = Cadre(**fields)
+    _fill_from_id_number(cadre)
+    tracked_save(cadre, actor=actor, reason=reason or "新增干部")
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | None = None, reason: str = "") -> Cadre:
+    """Change a cadre's basic data; with ``expected_version``, refuse to overwrite a newer save."""
+    locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEditError(messages.STALE_EDIT)
+    unknown = set(data) - set(CADRE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(locked, field, value)
+    _fill_from_id_number(locked)
+    locked.version = F("version") + 1
+    locked.full_clean(exclude=["version"])
+    tracked_save(locked, actor=actor, reason=reason or "修改基本信息", clean=False)
+    locked.refresh_from_db(fields=["version"])
+    return locked
+
+
+@transaction.atomic
+def cadre_set_status(*, actor, cadre: Cadre, status: str, status_date: dt.date | None, reason: str = "") -> Cadre:
+    """Record a change of personnel status (调出, 退休, 免职, back to 在职) effective ``status_date``."""
+    if status != PersonnelStatus.ACTIVE and status_date is None and cadre.status == PersonnelStatus.ACTIVE:
+        raise ValidationError({"status_date": messages.STATUS_DATE_REQUIRED})
+    cadre.status = status
+    cadre.status_date = None if status == PersonnelStatus.ACTIVE else status_date
+    tracked_save(cadre, actor=actor, reason=reason or f"人员状态变更为{cadre.get_status_display()}")
+    return cadre
+
+
+# --- education ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def education_save(*, actor, education: Education, reason: str = "") -> Education:
+    """Add or correct one education record."""
+    tracked_save(education, actor=actor, reason=reason or "学历学位")
+    return education
+
+
+@transaction.atomic
+def education_delete(*, actor, education: Education) -> None:
+    tracked_delete(education, actor=actor, reason="删除学历学位")
+
+
+# --- posts and ranks ---------------------------------------------------------------------------
+
+
+def _close_open_assignments(*, actor, queryset, start_date: dt.date | None, reason: str) -> None:
+    """End the open assignments in ``queryset`` on the day before ``start_date``."""
+    if start_date is None:
+        return
+    for assignment in queryset.open().select_for_update():
+        if assignment.start_date and assignment.start_date >= start_date:
+            raise ValidationError({"start_date": f"不能早于现任的开始时间 {assignment.start_date:%Y-%m-%d}"})
+        assignment.end_date = start_date - dt.timedelta(days=1)
+        tracked_save(assignment, actor=actor, reason=reason)
+
+
+def refresh_current_assignments(*, actor, cadre: Cadre, reason: str = "") -> None:
+    """Copy the cadre's open post and rank into the cached columns the roster reads."""
+    posts = sorted(cadre.posts.open(), key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()))
+    ranks = sorted(cadre.ranks.open(), key=lambda r: (r.rank, -(r.start_date or dt.date.min).toordinal()))
+    post = posts[0] if posts else None
+    rank = ranks[0] if ranks else None
+    values = {
+        "current_post_title": post.title if post else "",
+        "current_level": post.level if post else "",
+        "current_post_start": post.start_date if post else None,
+        "current_rank": rank.rank if rank else "",
+        "current_rank_start": rank.start_date if rank else None,
+    }
+    changed = [field for field, value in values.items() if getattr(cadre, field) != value]
+    if changed:
+        for field in changed:
+            setattr(cadre, field, values[field])
+        tracked_save(cadre, actor=actor, reason=reason or "任职变动", update_fields=changed, clean=False)
+
+
+@transaction.atomic
+def post_start(*, actor, cadre: Cadre, department, title: str, level: str = "", start_date: dt.date | None,
+               document: str = "", close_previous: bool = True, reason: str = "") -> PostAssignment:
+    """Give the cadre a new post from ``start_date``; the open post ends the day before."""
+    reason = reason or "任职"
+    if close_previous:
+        _close_open_assignments(actor=actor, queryset=cadre.posts.all(), start_date=start_date, reason=reason)
+    post = PostAssignment(cadre=cadre, department=department, title=title, level=level, start_date=start_date,
+                          document=document)
+    tracked_save(post, actor=actor, reason=reason)
+    refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
+    return post
+
+
+@transaction.atomic
+def post_save(*, actor, post: PostAssignment, reason: str = "") -> PostAssignment:
+    """Correct a post assignment (title, level, dates, department)."""
+    tracked_save(post, actor=actor, reason=reason or "更正任职记录")
+    refresh_current_assignments(actor=actor, cadre=post.cadre, reason=reason or "更正任职记录")
+    return post
+
+
+@transaction.atomic
+def post_end(*, actor, post: PostAssignment, end_date: dt.date, reason: str = "") -> PostAssignment:
+    """End a post on ``end_date`` (免职)."""
+    post.end_date = end_date
+    return post_save(actor=actor, post=post, reason=reason or "免职")
+
+
+@transaction.atomic
+def post_delete(*, actor, post: PostAssignment) -> None:
+    cadre = post.cadre
+    tracked_delete(post, actor=actor, reason="删除任职记录")
+    refresh_current_assignments(actor=actor, cadre=cadre, reason="删除任职记录")
+
+
+@transaction.atomic
+def rank_start(*, actor, cadre: Cadre, rank: str, start_date: dt.date | None, document: str = "",
+               close_previous: bool = True, reason: str = "") -> RankAssignment:
+    """Give the cadre a new 职级 from ``start_date``; the open one ends the day before."""
+    reason = reason or "职级晋升"
+    if close_previous:
+        _close_open_assignments(actor=actor, queryset=cadre.ranks.all(), start_date=start_date, reason=reason)
+    assignment = RankAssignment(cadre=cadre, rank=rank, start_date=start_date, document=document)
+    tracked_save(assignment, actor=actor, reason=reason)
+    refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
+    return assignment
+
+
+@transaction.atomic
+def rank_save(*, actor, assignment: RankAssignment, reason: str = "") -> RankAssignment:
+    tracked_save(assignment, actor=actor, reason=reason or "更正职级记录")
+    refresh_current_assignments(actor=actor, cadre=assignment.cadre, reason=reason or "更正职级记录")
+    return assignment
+
+
+@transaction.atomic
+def rank_delete(*, actor, assignment: RankAssignment) -> None:
+    cadre = assignment.cadre
+    tracked_delete(assignment, actor=actor, reason="删除职级记录")
+    refresh_current_assignments(actor=actor, cadre=cadre, reason="删除职级记录")

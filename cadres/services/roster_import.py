@@ -1,0 +1,344 @@
+"""Importing the roster workbook: compare it with the roster, then write it all or nothing.
+
+``plan_roster_import`` reads the database (a fixed number of queries per 1,000 rows) and
+says, row by row, what would be created, changed or left alone. ``apply_roster_import``
+writes a plan in one transaction: new cadres and their records in bulk (with their
+history rows, authored by the importing user), changed cadres through the same
+services the forms use.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cadre_office.history import tracked_save
+from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
+from cadres.models import Cadre, Education, PostAssignment, RankAssignment, RosterImport
+from cadres.roster_workbook import HEADER_OF, ParsedRoster, RosterRow, RowError
+from cadres.services.cadres import cadre_update, education_save, post_save, post_start, rank_save, rank_start
+from cadres.services.departments import department_for_roster_name
+
+BATCH = 1000
+
+BASIC_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "political_status", "party_join_date", "work_start_date",
+    "native_place", "birthplace", "health", "professional_title", "remarks",
+)
+REASON = "花名册导入"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    """What importing one row does: ``kind`` is new, changed or unchanged."""
+
+    row: RosterRow
+    kind: str
+    cadre: Cadre | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowPlan] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[RowPlan]:
+        return [plan for plan in self.rows if plan.kind == kind]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        for plan in self.rows:
+            counts[plan.kind] += 1
+        counts["errors"] = len({error.row for error in self.errors})
+        return counts
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _label(choices, code: str) -> str:
+    return choices(code).label if code else ""
+
+
+def plan_roster_import(parsed: ParsedRoster) -> ImportPlan:
+    """Compare the workbook's rows with the roster and describe the change of each row."""
+    plan = ImportPlan(errors=list(parsed.errors))
+    if parsed.errors:
+        return plan
+    existing = _existing_cadres([row.id_number for row in parsed.rows])
+    for row in parsed.rows:
+        cadre = existing.get(row.id_number)
+        if cadre is None:
+            plan.rows.append(RowPlan(row=row, kind="new"))
+            continue
+        changes, errors = _diff(cadre, row)
+        plan.errors.extend(errors)
+        plan.rows.append(RowPlan(row=row, kind="changed" if changes else "unchanged", cadre=cadre, changes=changes))
+    return plan
+
+
+def _existing_cadres(id_numbers: list[str]) -> dict[str, Cadre]:
+    found = {}
+    for start in range(0, len(id_numbers), BATCH):
+        chunk = id_numbers[start:start + BATCH]
+        queryset = (
+            Cadre.objects.filter(id_number__in=chunk)
+            .select_related("department")
+            .prefetch_related("educations", "posts__department", "ranks")
+        )
+        found.update({cadre.id_number: cadre for cadre in queryset})
+    return found
+
+
+def _open(assignments):
+    return [a for a in assignments if a.end_date is None]
+
+
+def _current_post(cadre: Cadre):
+    posts = sorted(_open(cadre.posts.all()), key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()))
+    return posts[0] if posts else None
+
+
+def _current_rank(cadre: Cadre):
+    ranks = sorted(_open(cadre.ranks.all()), key=lambda r: (r.rank, -(r.start_date or dt.date.min).toordinal()))
+    return ranks[0] if ranks else None
+
+
+def _education_target(cadre: Cadre, kind: str, level: str) -> Education | None:
+    """Return the record the workbook's education of ``kind`` updates, None to add one.
+
+    A cadre with one record of that kind has it corrected in place; with several
+    (entered by hand), the one of the same level.
+    """
+    records = [e for e in cadre.educations.all() if e.kind == kind]
+    if len(records) == 1:
+        return records[0]
+    return next((e for e in records if e.level == level), None)
+
+
+def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowError]]:
+    changes: list[FieldChange] = []
+    errors: list[RowError] = []
+    for name in BASIC_FIELDS:
+        old, new = getattr(cadre, name), getattr(row, name)
+        if old != new:
+            field_obj = Cadre._meta.get_field(name)
+            if field_obj.choices:
+                old, new = dict(field_obj.choices).get(old, old), dict(field_obj.choices).get(new, new)
+            changes.append(FieldChange(str(field_obj.verbose_name), _display(old), _display(new)))
+    if cadre.department.name != row.department_name:
+        changes.append(FieldChange("工作单位", cadre.department.name, row.department_name))
+    if cadre.status != row.status:
+        changes.append(FieldChange("人员状态", _label(PersonnelStatus, cadre.status), _label(PersonnelStatus, row.status)))
+
+    for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
+        if entry is None:
+            continue
+        label = Education.Kind(kind).label
+        target = _education_target(cadre, kind, entry.level)
+        if target is None:
+            changes.append(FieldChange(f"{label}学历", "（空）", _label(EducationLevel, entry.level)))
+        elif (target.level, target.degree, target.school_major) != (entry.level, entry.degree, entry.school_major):
+            changes.append(FieldChange(
+                f"{label}学历",
+                " ".join(filter(None, [target.get_level_display(), target.degree, target.school_major])),
+                " ".join(filter(None, [_label(EducationLevel, entry.level), entry.degree, entry.school_major])),
+            ))
+
+    post = _current_post(cadre)
+    if row.post_title:
+        wanted = (row.post_title, row.level, row.post_start, row.department_name)
+        if post is None:
+            changes.append(FieldChange("现任职务", "（空）", _post_text(*wanted)))
+        else:
+            held = (post.title, post.level, post.start_date, post.department.name)
+            if held != wanted:
+                if post.start_date and row.post_start and row.post_start < post.start_date:
+                    errors.append(RowError(row.row, HEADER_OF["post_start"],
+                                           f"早于系统中现任职务的任职时间 {post.start_date:%Y-%m-%d}"))
+                changes.append(FieldChange("现任职务", _post_text(*held), _post_text(*wanted)))
+
+    rank = _current_rank(cadre)
+    if row.rank:
+        wanted_rank = (row.rank, row.rank_start)
+        if rank is None:
+            changes.append(FieldChange("职级", "（空）", _rank_text(*wanted_rank)))
+        elif (rank.rank, rank.start_date) != wanted_rank:
+            if rank.start_date and row.rank_start and row.rank_start < rank.start_date and rank.rank != row.rank:
+                errors.append(RowError(row.row, HEADER_OF["rank_start"],
+                                       f"早于系统中现任职级的任职时间 {rank.start_date:%Y-%m-%d}"))
+            changes.append(FieldChange("职级", _rank_text(rank.rank, rank.start_date), _rank_text(*wanted_rank)))
+    return changes, errors
+
+
+def _post_text(title, level, start, department) -> str:
+    parts = [department, title, _label(LeadershipLevel, level), f"{start:%Y-%m-%d}起" if start else ""]
+    return " ".join(p for p in parts if p)
+
+
+def _rank_text(rank, start) -> str:
+    return " ".join(p for p in [_label(Rank, rank), f"{start:%Y-%m-%d}起" if start else ""] if p)
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_roster_import(plan: ImportPlan, *, actor) -> ImportResult:
+    """Write a valid plan in one transaction; history rows name ``actor``."""
+    if not plan.is_valid:
+        raise ValueError("an import plan with errors cannot be applied")
+    departments: dict = {}
+    new_rows = [p.row for p in plan.of_kind("new")]
+    _create_cadres(new_rows, actor=actor, departments=departments)
+    changed = plan.of_kind("changed")
+    for row_plan in changed:
+        _update_cadre(row_plan.cadre, row_plan.row, actor=actor, departments=departments)
+    return ImportResult(created=len(new_rows), updated=len(changed), unchanged=len(plan.of_kind("unchanged")))
+
+
+def _create_cadres(rows: list[RosterRow], *, actor, departments: dict) -> None:
+    """Insert new cadres and their records in bulk, with one history row each."""
+    for row in rows:
+        department_for_roster_name(actor=actor, name=row.department_name, cache=departments)
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start:start + BATCH]
+        cadres = [_new_cadre(row, departments) for row in chunk]
+        for cadre in cadres:
+            cadre.full_clean(exclude=["id_number", "department"], validate_unique=False)
+        bulk_create_with_history(cadres, Cadre, batch_size=BATCH, default_user=actor, default_change_reason=REASON)
+        if not all(cadre.pk for cadre in cadres):  # backends that return no ids from bulk inserts
+            ids = dict(Cadre.objects.filter(id_number__in=[c.id_number for c in cadres]).values_list("id_number", "pk"))
+            for cadre in cadres:
+                cadre.pk = ids[cadre.id_number]
+        educations, posts, ranks = [], [], []
+        for row, cadre in zip(chunk, cadres, strict=True):
+            for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
+                if entry:
+                    educations.append(Education(cadre=cadre, kind=kind, level=entry.level, degree=entry.degree,
+                                                school_major=entry.school_major))
+            if row.post_title:
+                posts.append(PostAssignment(cadre=cadre, department=departments[row.department_name],
+                                            title=row.post_title, level=row.level, start_date=row.post_start))
+            if row.rank:
+                ranks.append(RankAssignment(cadre=cadre, rank=row.rank, start_date=row.rank_start))
+        for model, objs in ((Education, educations), (PostAssignment, posts), (RankAssignment, ranks)):
+            if objs:
+                bulk_create_with_history(objs, model, batch_size=BATCH, default_user=actor,
+                                         default_change_reason=REASON)
+
+
+def _new_cadre(row: RosterRow, departments: dict) -> Cadre:
+    return Cadre(
+        id_number=row.id_number,
+        department=departments[row.department_name],
+        status=row.status,
+        current_post_title=row.post_title,
+        current_level=row.level,
+        current_post_start=row.post_start,
+        current_rank=row.rank,
+        current_rank_start=row.rank_start,
+        **{name: getattr(row, name) for name in BASIC_FIELDS},
+    )
+
+
+def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> None:
+    """Bring one existing cadre in line with the workbook through the roster's services."""
+    department = department_for_roster_name(actor=actor, name=row.department_name, cache=departments)
+    data = {name: getattr(row, name) for name in BASIC_FIELDS if getattr(cadre, name) != getattr(row, name)}
+    if cadre.department_id != department.pk:
+        data["department"] = department
+    if data:
+        cadre = cadre_update(actor=actor, cadre=cadre, data=data, reason=REASON)
+    if cadre.status != row.status:
+        # The workbook has no date of a status change: out of service on every date.
+        cadre.status, cadre.status_date = row.status, None
+        tracked_save(cadre, actor=actor, reason=REASON, update_fields=["status", "status_date"])
+
+    for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
+        if entry is None:
+            continue
+        target = _education_target(cadre, kind, entry.level) or Education(cadre=cadre, kind=kind)
+        if (target.level, target.degree, target.school_major) != (entry.level, entry.degree, entry.school_major):
+            target.level, target.degree, target.school_major = entry.level, entry.degree, entry.school_major
+            education_save(actor=actor, education=target, reason=REASON)
+
+    post = _current_post(cadre)
+    if row.post_title and (post is None or (post.title, post.level, post.start_date, post.department_id)
+                           != (row.post_title, row.level, row.post_start, department.pk)):
+        if post is not None and post.start_date == row.post_start:
+            post.title, post.level, post.department = row.post_title, row.level, department
+            post_save(actor=actor, post=post, reason=REASON)
+        else:
+            post_start(actor=actor, cadre=cadre, department=department, title=row.post_title, level=row.level,
+                       start_date=row.post_start, reason=REASON)
+
+    rank = _current_rank(cadre)
+    if row.rank and (rank is None or (rank.rank, rank.start_date) != (row.rank, row.rank_start)):
+        if rank is not None and (rank.start_date == row.rank_start or rank.rank == row.rank):
+            rank.rank, rank.start_date = row.rank, row.rank_start
+            rank_save(actor=actor, assignment=rank, reason=REASON)
+        else:
+            rank_start(actor=actor, cadre=cadre, rank=row.rank, start_date=row.rank_start, reason=REASON)
+
+
+# --- the stored upload of the web preview --------------------------------------------------------
+
+
+def roster_import_record(*, actor, file_name: str, content: bytes, plan: ImportPlan) -> RosterImport:
+    """Keep an uploaded workbook and its preview counts until the user confirms or cancels."""
+    counts = plan.counts
+    record = RosterImport(
+        uploaded_by=actor, file_name=file_name[:200], content=content if plan.is_valid else b"",
+        state=RosterImport.State.PREVIEWED if plan.is_valid else RosterImport.State.REJECTED,
+        created_count=counts["new"], updated_count=counts["changed"], unchanged_count=counts["unchanged"],
+        error_count=counts["errors"],
+    )
+    tracked_save(record, actor=actor, reason="上传花名册")
+    return record
+
+
+@transaction.atomic
+def roster_import_confirm(*, actor, record: RosterImport, plan: ImportPlan) -> ImportResult:
+    """Apply the confirmed upload and drop its stored workbook."""
+    result = apply_roster_import(plan, actor=actor)
+    record.state = RosterImport.State.APPLIED
+    record.applied_at = timezone.now()
+    record.created_count, record.updated_count, record.unchanged_count = result.created, result.updated, result.unchanged
+    record.content = b""
+    tracked_save(record, actor=actor, reason=REASON)
+    return result
+
+
+@transaction.atomic
+def roster_import_cancel(*, actor, record: RosterImport) -> None:
+    record.state = RosterImport.State.CANCELLED
+    record.content = b""
+    tracked_save(record, actor=actor, reason="取消导入")
