@@ -343,11 +343,12 @@ def _ethnicity_name(raw: str) -> str:
 
 
 def _education(prefix: str, coded, text, fail) -> EducationEntry | None:
+    written = text(f"{prefix}_level")
     level = coded(f"{prefix}_level", EducationLevel, EDUCATION_ALIASES, required=False)
     degree = text(f"{prefix}_degree")
     school = text(f"{prefix}_school")
     if not level:
-        if degree or school:
+        if (degree or school) and not written:  # an unknown level is reported once, as unknown
             fail(f"{prefix}_level", messages.IMPORT_EDUCATION_LEVEL_REQUIRED)
         return None
     return EducationEntry(level=level, degree=degree, school_major=school)

@@ -22,27 +22,28 @@ def department_root(*, actor) -> Department:
 
 @transaction.atomic
 def department_create(*, actor, name: str, parent: Department | None, kind: str = Department.Kind.SECTION,
-                      sort_order: int = 100, short_name: str = "") -> Department:
+                      sort_order: int = 100, short_name: str = "", reason: str = "") -> Department:
     """Create a department under ``parent``."""
     department = Department(name=name.strip(), parent=parent, kind=kind, sort_order=sort_order,
                             short_name=short_name)
     department.full_clean()
     # The path needs the primary key: save once, then set it.
-    tracked_save(department, actor=actor, clean=False)
+    tracked_save(department, actor=actor, reason=reason or "新增单位", clean=False)
     department.path = (parent.path if parent else "/") + department.path_segment()
-    department.save(update_fields=["path"])
+    # ``path`` is excluded from history: a plain update, so the creation leaves one history row, not two.
+    Department.objects.filter(pk=department.pk).update(path=department.path)
     return department
 
 
 @transaction.atomic
-def department_update(*, actor, department: Department, **fields) -> Department:
+def department_update(*, actor, department: Department, reason: str = "", **fields) -> Department:
     """Change a department; moving it or changing its order re-paths its subtree."""
     old_path = department.path
     for field, value in fields.items():
         setattr(department, field, value)
     if department.parent_id and department.parent.path.startswith(old_path):
         raise ValidationError({"parent": "不能将单位移动到其自身或其下级单位之下"})
-    tracked_save(department, actor=actor)
+    tracked_save(department, actor=actor, reason=reason or "修改单位")
     new_path = (department.parent.path if department.parent_id else "/") + department.path_segment()
     if new_path != old_path:
         # ``path`` is excluded from history (it is derived), so rewriting it in bulk loses nothing.

@@ -1,0 +1,44 @@
+"""The two mixins every app's views are built from (STYLE.md)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
+
+class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Start every queryset from the user's scope: ``scope(user)`` of the app's permissions.
+
+    An object outside the scope is simply not found (404), never "forbidden", so a
+    department head cannot even learn that another department's cadre exists.
+    """
+
+    scope = None  # a callable: user -> queryset
+
+    def get_queryset(self):
+        return type(self).scope(self.request.user)
+
+
+class ServiceFormMixin:
+    """Write through a service: ``perform(form)`` calls it; its ValidationError lands on the form."""
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        if result is not None:
+            self.object = result
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())

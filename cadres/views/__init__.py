@@ -1,0 +1,19 @@
+from cadres.views.departments import DepartmentCreateView, DepartmentListView, DepartmentUpdateView  # noqa: F401
+from cadres.views.imports import RosterImportConfirmView, RosterImportPreviewView, RosterImportUploadView  # noqa: F401
+from cadres.views.record import (  # noqa: F401
+    CadreCreateView,
+    CadreDetailView,
+    CadrePhotoView,
+    CadreStatusView,
+    CadreUpdateView,
+    EducationCreateView,
+    EducationDeleteView,
+    EducationUpdateView,
+    PostCreateView,
+    PostDeleteView,
+    PostUpdateView,
+    RankCreateView,
+    RankDeleteView,
+    RankUpdateView,
+)
+from cadres.views.roster import CadreExportView, CadreListView  # noqa: F401

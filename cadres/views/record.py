@@ -1,0 +1,270 @@
+"""A cadre's full record: reading it, and changing it through the services."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, View
+from django.views.generic.edit import CreateView, DeleteView, UpdateView
+
+from cadre_office.views import ServiceFormMixin
+from cadres import permissions, services
+from cadres.forms import (
+    CadreForm,
+    EducationForm,
+    PostEditForm,
+    PostStartForm,
+    RankEditForm,
+    RankStartForm,
+    StatusForm,
+)
+from cadres.models import Education, PostAssignment, RankAssignment
+from cadres.selectors import cadre_history, cadre_record, department_choices, highest_education
+
+
+class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "cadres.view_cadre"
+    template_name = "cadres/cadre_detail.html"
+    context_object_name = "cadre"
+
+    def get_object(self, queryset=None):
+        return cadre_record(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        cadre = self.object
+        user = self.request.user
+        educations = list(cadre.educations.all())
+        return super().get_context_data(
+            fulltime=[e for e in educations if e.kind == Education.Kind.FULL_TIME],
+            parttime=[e for e in educations if e.kind == Education.Kind.PART_TIME],
+            highest_fulltime=highest_education(cadre, Education.Kind.FULL_TIME),
+            highest_parttime=highest_education(cadre, Education.Kind.PART_TIME),
+            history=cadre_history(cadre),
+            show_full_id=permissions.can_see_full_id_number(user),
+            can_edit=permissions.can_edit_cadre(user, cadre),
+            **kwargs,
+        )
+
+
+class CadrePhotoView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Serve a photo only to those who may see the cadre (photos are personal data)."""
+
+    permission_required = "cadres.view_cadre"
+
+    def get(self, request, pk):
+        cadre = get_object_or_404(permissions.visible_to(request.user).only("photo"), pk=pk)
+        if not cadre.photo:
+            raise Http404
+        response = FileResponse(cadre.photo.open("rb"))
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CadreCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, CreateView):
+    permission_required = "cadres.add_cadre"
+    form_class = CadreForm
+    template_name = "cadres/cadre_form.html"
+    success_message = "已新增干部。可继续录入学历、任职和职级。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
+
+    def perform(self, form):
+        return services.cadre_create(actor=self.request.user, **form.service_data())
+
+    def get_success_url(self):
+        return reverse("cadres:cadre_detail", args=[self.object.pk])
+
+
+class CadreScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Views about one cadre: ``self.cadre`` is looked up in the user's scope (404 outside it)."""
+
+    permission_required = "cadres.change_cadre"
+
+    @cached_property
+    def cadre(self):
+        # Looked up after the permission check of dispatch(): without the permission, 403; outside scope, 404.
+        return get_object_or_404(permissions.visible_to(self.request.user), pk=self.kwargs["cadre_pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cadre=self.cadre, **kwargs)
+
+    def get_success_url(self):
+        return reverse("cadres:cadre_detail", args=[self.cadre.pk]) + getattr(self, "success_anchor", "")
+
+
+class CadreUpdateView(CadreScopedMixin, ServiceFormMixin, UpdateView):
+    form_class = CadreForm
+    template_name = "cadres/cadre_form.html"
+    success_message = "基本信息已保存。"
+
+    def get_object(self, queryset=None):
+        return self.cadre
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
+
+    def perform(self, form):
+        return services.cadre_update(
+            actor=self.request.user, cadre=self.cadre, data=form.service_data(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.StaleEditError as exc:
+            messages.error(self.request, str(exc))
+            return HttpResponseRedirect(reverse("cadres:cadre_detail", args=[self.cadre.pk]))
+
+
+class CadreStatusView(CadreScopedMixin, ServiceFormMixin, FormView):
+    form_class = StatusForm
+    template_name = "cadres/record_form.html"
+    success_message = "人员状态已更新。"
+    extra_context = {"heading": "变更人员状态"}
+
+    def get_initial(self):
+        return {"status": self.cadre.status, "status_date": self.cadre.status_date}
+
+    def perform(self, form):
+        services.cadre_set_status(
+            actor=self.request.user, cadre=self.cadre, status=form.cleaned_data["status"],
+            status_date=form.cleaned_data["status_date"], reason=form.cleaned_data["reason"],
+        )
+
+
+# --- education, posts and ranks: the same create / edit / delete shape ---------------------------
+
+
+class RecordChildMixin(CadreScopedMixin):
+    """A child record (education, post, rank) of ``self.cadre``: found only under that cadre."""
+
+    model = None
+    heading = ""
+    success_anchor = ""
+    template_name = "cadres/record_form.html"
+
+    def get_queryset(self):
+        return self.model.objects.filter(cadre=self.cadre)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+
+class EducationCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
+    model = Education
+    form_class = EducationForm
+    heading = "新增学历学位"
+    success_message = "学历学位已保存。"
+    success_anchor = "#education"
+
+    def perform(self, form):
+        form.instance.cadre = self.cadre
+        return services.education_save(actor=self.request.user, education=form.instance)
+
+
+class EducationUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
+    model = Education
+    form_class = EducationForm
+    heading = "修改学历学位"
+    success_message = "学历学位已保存。"
+    success_anchor = "#education"
+
+    def perform(self, form):
+        return services.education_save(actor=self.request.user, education=form.instance)
+
+
+class EducationDeleteView(RecordChildMixin, DeleteView):
+    model = Education
+    template_name = "cadres/record_confirm_delete.html"
+    success_anchor = "#education"
+
+    def form_valid(self, form):
+        services.education_delete(actor=self.request.user, education=self.object)
+        messages.success(self.request, "学历学位已删除。")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PostCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
+    model = PostAssignment
+    form_class = PostStartForm
+    heading = "新增任职"
+    success_message = "任职已记录。"
+    success_anchor = "#posts"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
+
+    def get_initial(self):
+        return {"department": self.cadre.department_id}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.post_start(
+            actor=self.request.user, cadre=self.cadre, department=data["department"], title=data["title"],
+            level=data["level"], start_date=data["start_date"], document=data["document"],
+            close_previous=not data["concurrent"],
+        )
+
+
+class PostUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
+    model = PostAssignment
+    form_class = PostEditForm
+    heading = "修改任职记录（更正或免职）"
+    success_message = "任职记录已保存。"
+    success_anchor = "#posts"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
+
+    def perform(self, form):
+        return services.post_save(actor=self.request.user, post=form.instance)
+
+
+class PostDeleteView(RecordChildMixin, DeleteView):
+    model = PostAssignment
+    template_name = "cadres/record_confirm_delete.html"
+    success_anchor = "#posts"
+
+    def form_valid(self, form):
+        services.post_delete(actor=self.request.user, post=self.object)
+        messages.success(self.request, "任职记录已删除。")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RankCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
+    model = RankAssignment
+    form_class = RankStartForm
+    heading = "新增职级"
+    success_message = "职级已记录。"
+    success_anchor = "#ranks"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.rank_start(actor=self.request.user, cadre=self.cadre, rank=data["rank"],
+                                   start_date=data["start_date"], document=data["document"])
+
+
+class RankUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
+    model = RankAssignment
+    form_class = RankEditForm
+    heading = "修改职级记录"
+    success_message = "职级记录已保存。"
+    success_anchor = "#ranks"
+
+    def perform(self, form):
+        return services.rank_save(actor=self.request.user, assignment=form.instance)
+
+
+class RankDeleteView(RecordChildMixin, DeleteView):
+    model = RankAssignment
+    template_name = "cadres/record_confirm_delete.html"
+    success_anchor = "#ranks"
+
+    def form_valid(self, form):
+        services.rank_delete(actor=self.request.user, assignment=self.object)
+        messages.success(self.request, "职级记录已删除。")
+        return HttpResponseRedirect(self.get_success_url())

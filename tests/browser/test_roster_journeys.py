@@ -1,0 +1,88 @@
+"""Personnel staff's first journeys through the roster, in a real browser."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from cadres.models import Cadre
+from cadres.services import post_start
+from tests.browser.conftest import log_in
+from tests.cadres.workbooks import build_roster, valid_rows
+from tests.factories import CadreFactory, DepartmentFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Renshi-pass-2026"
+
+
+@pytest.fixture
+def staff(transactional_db):
+    user = UserFactory(username="renshi_t", first_name="人事干部甲", password=PASSWORD)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="cadres"))
+    return user
+
+
+def test_find_a_cadre_edit_a_field_and_see_it_in_the_history(page, staff):
+    department = DepartmentFactory(name="法规科")
+    cadre = CadreFactory(name="欧阳明华", department=department, health="健康")
+    post_start(actor=staff, cadre=cadre, department=department, title="法规科科长", level="51",
+               start_date=dt.date(2021, 3, 1))
+    CadreFactory(name="李其他", department=department)
+
+    log_in(page, "renshi_t", PASSWORD)
+    assert page.locator("h1").inner_text() == "干部花名册"
+    page.fill("input[name=q]", "明华")
+    page.click("button:has-text('查询')")
+    page.wait_for_selector("[data-testid=result-count]:text-is('1')")
+    page.click("a:has-text('欧阳明华')")
+    page.wait_for_selector("h1:has-text('欧阳明华')")
+    assert "法规科科长" in page.inner_text(".record-header")
+
+    page.click("a:has-text('修改基本信息')")
+    page.fill("#id_health", "良好")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector(".alert-success")
+    page.click("button[data-bs-target='#history']")
+    history = page.locator("#history")
+    history.wait_for(state="visible")
+    first_row = history.locator("tbody tr").first
+    assert "人事干部甲" in first_row.inner_text()
+    assert "健康状况" in first_row.inner_text() and "良好" in first_row.inner_text()
+    assert Cadre.objects.get(pk=cadre.pk).health == "良好"
+
+
+def test_upload_a_roster_see_the_preview_and_confirm(page, staff, tmp_path):
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(build_roster(valid_rows(12)))
+
+    log_in(page, "renshi_t", PASSWORD)
+    page.click("nav a:has-text('导入花名册')")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("button:has-text('上传并预览')")
+    page.wait_for_selector("[data-testid=count-new]")
+    assert page.inner_text("[data-testid=count-new]") == "12"
+    assert page.inner_text("[data-testid=count-errors]") == "0"
+    assert Cadre.objects.count() == 0  # nothing written before confirming
+
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector(".alert-success")
+    assert "新增 12 人" in page.inner_text(".alert-success")
+    assert Cadre.objects.count() == 12
+    assert page.inner_text("[data-testid=result-count]") == "12"
+
+
+def test_an_invalid_upload_lists_the_bad_rows_and_writes_nothing(page, staff, tmp_path):
+    rows = valid_rows(3)
+    rows[1]["身份证号"] = rows[1]["身份证号"][:17] + ("1" if rows[1]["身份证号"][17] != "1" else "2")
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(build_roster(rows))
+
+    log_in(page, "renshi_t", PASSWORD)
+    page.goto(page.base_url + "/cadres/import/")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("button:has-text('上传并预览')")
+    errors = page.locator("#import-errors")
+    errors.wait_for()
+    assert "第3行" in errors.inner_text() and "校验位错误" in errors.inner_text()
+    assert Cadre.objects.count() == 0

@@ -1,0 +1,97 @@
+"""factory_boy factories for the roster."""
+
+import datetime as dt
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cadres.codes import Ethnicity, Gender, PoliticalStatus
+from cadres.idnumbers import make_id_number
+from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
+
+_sequence = itertools.count()
+
+
+def unique_id_number(birth_date: dt.date, gender: str) -> str:
+    """Return a valid ID number never handed out before in this test run."""
+    n = next(_sequence)
+    region = f"{110101 + n // 100:06d}"
+    return make_id_number(region, birth_date, n % 100, gender)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        user.set_password(extracted or "Test-pass-2026")
+        if create:
+            user.save(update_fields=["password"])
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    """Departments go through the service so their tree path is set."""
+
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"测试科{n}")
+    kind = Department.Kind.SECTION
+    sort_order = factory.Sequence(lambda n: 100 + n)
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from cadres.services import department_create, department_root
+
+        actor = UserFactory(username="factory")
+        parent = kwargs.pop("parent", None) or department_root(actor=actor)
+        return department_create(actor=actor, parent=parent, **kwargs)
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    name = factory.Sequence(lambda n: f"干部{n}")
+    gender = Gender.MALE
+    ethnicity = Ethnicity.HAN
+    birth_date = dt.date(1988, 5, 17)
+    id_number = factory.LazyAttribute(lambda o: unique_id_number(o.birth_date, o.gender))
+    political_status = PoliticalStatus.CPC_MEMBER
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class EducationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Education
+
+    cadre = factory.SubFactory(CadreFactory)
+    kind = Education.Kind.FULL_TIME
+    level = "21"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostAssignment
+
+    cadre = factory.SubFactory(CadreFactory)
+    department = factory.LazyAttribute(lambda o: o.cadre.department)
+    title = "科长"
+    level = "51"
+    start_date = dt.date(2020, 1, 1)
+
+
+class RankFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RankAssignment
+
+    cadre = factory.SubFactory(CadreFactory)
+    rank = "08"
+    start_date = dt.date(2019, 6, 1)
