@@ -8,6 +8,7 @@ acting user (a person, or the service account of a command).
 from django.contrib.auth import get_user_model
 from django.db import models
 
+
 def tracked_save(obj: models.Model, *, actor, reason: str = "", update_fields=None, clean: bool = True) -> None:
     """Validate ``obj`` and save it with ``actor`` and ``reason`` on its history row."""
     if clean:

@@ -4,7 +4,16 @@ from django import forms
 from django.conf import settings
 
 from cadres import messages
-from cadres.codes import AgeBand, EducationBand, Ethnicity, Gender, LeadershipLevel, PersonnelStatus, PoliticalStatus, Rank
+from cadres.codes import (
+    AgeBand,
+    EducationBand,
+    Ethnicity,
+    Gender,
+    LeadershipLevel,
+    PersonnelStatus,
+    PoliticalStatus,
+    Rank,
+)
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
 from cadres.selectors import ALL_STATUSES, DEFAULT_SORT, NON_PARTY, ROSTER_SORTS, RosterFilters
 

@@ -100,7 +100,9 @@ class Cadre(models.Model):
     department = models.ForeignKey(
         Department, verbose_name="工作单位", on_delete=models.PROTECT, related_name="cadres"
     )
-    status = models.CharField("人员状态", max_length=12, choices=PersonnelStatus.choices, default=PersonnelStatus.ACTIVE)
+    status = models.CharField(
+        "人员状态", max_length=12, choices=PersonnelStatus.choices, default=PersonnelStatus.ACTIVE
+    )
     status_date = models.DateField(
         "状态变更日期",
         null=True,
@@ -196,6 +198,9 @@ class Education(models.Model):
         return f"{self.get_kind_display()} {self.get_level_display()}"
 
 
+_ENDS_AFTER_START = Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
+
+
 class AssignmentQuerySet(models.QuerySet):
     def as_of(self, day: dt.date):
         """Return the assignments held on ``day`` (started on or before it, not yet ended)."""
@@ -224,7 +229,7 @@ class PostAssignment(models.Model):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=_ENDS_AFTER_START,
                 name="post_ends_after_start",
             ),
             models.CheckConstraint(
@@ -260,7 +265,7 @@ class RankAssignment(models.Model):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=_ENDS_AFTER_START,
                 name="rank_ends_after_start",
             ),
         ]

@@ -160,11 +160,8 @@ def parse_date(value, *, month_allowed: bool) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, float) and not value.is_integer():
-        # A year-month typed into a number cell: 2014.07 arrives as the float 2014.07.
-        text = f"{value:.2f}"
-    else:
-        text = clean_text(value)
+    # A year-month typed into a number cell: 2014.07 arrives as the float 2014.07.
+    text = f"{value:.2f}" if isinstance(value, float) and not value.is_integer() else clean_text(value)
     for pattern in (_FULL_DATE, _COMPACT_DATE):
         match = pattern.match(text)
         if match:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cadre_office.history import tracked_save
+from cadres import messages
 from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
 from cadres.models import Cadre, Education, PostAssignment, RankAssignment, RosterImport
 from cadres.roster_workbook import HEADER_OF, ParsedRoster, RosterRow, RowError
@@ -122,7 +123,8 @@ def _open(assignments):
 
 
 def _current_post(cadre: Cadre):
-    posts = sorted(_open(cadre.posts.all()), key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()))
+    posts = sorted(_open(cadre.posts.all()),
+                   key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()))
     return posts[0] if posts else None
 
 
@@ -156,7 +158,8 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
     if cadre.department.name != row.department_name:
         changes.append(FieldChange("工作单位", cadre.department.name, row.department_name))
     if cadre.status != row.status:
-        changes.append(FieldChange("人员状态", _label(PersonnelStatus, cadre.status), _label(PersonnelStatus, row.status)))
+        changes.append(FieldChange("人员状态", _label(PersonnelStatus, cadre.status),
+                                   _label(PersonnelStatus, row.status)))
 
     for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
         if entry is None:
@@ -182,7 +185,11 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
             if held != wanted:
                 if post.start_date and row.post_start and row.post_start < post.start_date:
                     errors.append(RowError(row.row, HEADER_OF["post_start"],
-                                           f"早于系统中现任职务的任职时间 {post.start_date:%Y-%m-%d}"))
+                                           messages.IMPORT_POST_BEFORE_CURRENT.format(date=post.start_date)))
+                elif post.start_date and row.post_start is None:
+                    # Without a date the open post cannot be ended: the new one would stay open beside it.
+                    errors.append(RowError(row.row, HEADER_OF["post_start"],
+                                           messages.IMPORT_POST_DATE_NEEDED.format(date=post.start_date)))
                 changes.append(FieldChange("现任职务", _post_text(*held), _post_text(*wanted)))
 
     rank = _current_rank(cadre)
@@ -193,7 +200,10 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
         elif (rank.rank, rank.start_date) != wanted_rank:
             if rank.start_date and row.rank_start and row.rank_start < rank.start_date and rank.rank != row.rank:
                 errors.append(RowError(row.row, HEADER_OF["rank_start"],
-                                       f"早于系统中现任职级的任职时间 {rank.start_date:%Y-%m-%d}"))
+                                       messages.IMPORT_RANK_BEFORE_CURRENT.format(date=rank.start_date)))
+            elif rank.start_date and row.rank_start is None and rank.rank != row.rank:
+                errors.append(RowError(row.row, HEADER_OF["rank_start"],
+                                       messages.IMPORT_RANK_DATE_NEEDED.format(date=rank.start_date)))
             changes.append(FieldChange("职级", _rank_text(rank.rank, rank.start_date), _rank_text(*wanted_rank)))
     return changes, errors
 
@@ -331,7 +341,8 @@ def roster_import_confirm(*, actor, record: RosterImport, plan: ImportPlan) -> I
     result = apply_roster_import(plan, actor=actor)
     record.state = RosterImport.State.APPLIED
     record.applied_at = timezone.now()
-    record.created_count, record.updated_count, record.unchanged_count = result.created, result.updated, result.unchanged
+    record.created_count, record.updated_count = result.created, result.updated
+    record.unchanged_count = result.unchanged
     record.content = b""
     tracked_save(record, actor=actor, reason=REASON)
     return result

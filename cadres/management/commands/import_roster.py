@@ -17,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="记为变更人的用户名（默认 import_roster）")
 
     def handle(self, *args, path, dry_run, user, **options):
-        actor = self._actor(user)
+        if user:
+            self._actor(user)  # refuse an unknown author before reading anything
         try:
             with open(path, "rb") as handle:
                 parsed = read_roster(handle)
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"校验通过（未写入）：将新增 {counts['new']}，更新 {counts['changed']}，"
                               f"未变 {counts['unchanged']}")
             return
-        result = apply_roster_import(plan, actor=actor)
+        result = apply_roster_import(plan, actor=self._actor(user))
         self.stdout.write(f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
 
     def _actor(self, username):

@@ -1,0 +1,27 @@
+"""python manage.py seed_demo [--reset-passwords]"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, DemoRosterInvalid, seed_demo
+
+
+class Command(BaseCommand):
+    help = "写入演示数据：局机关单位、约300名干部的花名册和演示账号（可重复运行，不会重复写入）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset-passwords", action="store_true", help="把已存在的演示账号密码重置为演示密码")
+
+    def handle(self, *args, reset_passwords, **options):
+        if not getattr(settings, "DEMO_DATA_ALLOWED", True):
+            raise CommandError(DEMO_DATA_REFUSED)
+        try:
+            result = seed_demo(reset_passwords=reset_passwords)
+        except DemoRosterInvalid as exc:
+            raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
+        roster = result.roster
+        self.stdout.write(f"单位：新增 {result.departments_created}")
+        self.stdout.write(f"花名册：新增 {roster.created}，更新 {roster.updated}，未变 {roster.unchanged}")
+        self.stdout.write(f"演示账号（密码 {DEMO_PASSWORD}）：")
+        for user in result.users:
+            self.stdout.write(f"  {user.username}（{user.group}）")

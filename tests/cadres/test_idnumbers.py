@@ -1,0 +1,109 @@
+"""Citizen ID numbers (GB 11643): shape, check digit, birth date, gender, masking."""
+
+import datetime as dt
+
+import pytest
+
+from cadres.codes import Gender
+from cadres.idnumbers import (
+    IdNumberError,
+    check_digit,
+    make_id_number,
+    mask_id_number,
+    normalize_id_number,
+    parse_id_number,
+)
+
+# The example of GB 11643 itself: check character X.
+STANDARD_EXAMPLE = "11010519491231002X"
+
+
+def with_check_digit(first17: str) -> str:
+    return first17 + check_digit(first17)
+
+
+def test_check_digit_of_the_standard_example_is_x():
+    assert check_digit(STANDARD_EXAMPLE[:17]) == "X"
+
+
+def test_valid_number_gives_birth_date_and_gender():
+    parsed = parse_id_number(STANDARD_EXAMPLE)
+    assert parsed.value == STANDARD_EXAMPLE
+    assert parsed.birth_date == dt.date(1949, 12, 31)
+    assert parsed.gender == Gender.FEMALE  # 17th digit 2 is even
+
+
+def test_lower_case_x_is_accepted_and_upper_cased():
+    assert parse_id_number(STANDARD_EXAMPLE.lower()).value == STANDARD_EXAMPLE
+
+
+def test_surrounding_ascii_and_full_width_spaces_are_ignored():
+    assert parse_id_number(f" \u3000{STANDARD_EXAMPLE}\u3000 ").value == STANDARD_EXAMPLE
+    assert normalize_id_number(" 11010519491231002x ") == STANDARD_EXAMPLE
+
+
+@pytest.mark.parametrize("digit17", ["1", "3", "5", "7", "9"])
+def test_odd_17th_digit_is_male(digit17):
+    assert parse_id_number(with_check_digit(f"1101051988051700{digit17}")).gender == Gender.MALE
+
+
+@pytest.mark.parametrize("digit17", ["0", "2", "4", "6", "8"])
+def test_even_17th_digit_is_female(digit17):
+    assert parse_id_number(with_check_digit(f"1101051988051700{digit17}")).gender == Gender.FEMALE
+
+
+def test_wrong_check_digit_is_rejected():
+    wrong = STANDARD_EXAMPLE[:17] + "1"
+    with pytest.raises(IdNumberError, match="校验位错误"):
+        parse_id_number(wrong)
+
+
+@pytest.mark.parametrize("value", [STANDARD_EXAMPLE[:17], STANDARD_EXAMPLE + "1", "", "110105"])
+def test_number_not_18_characters_long_is_rejected(value):
+    with pytest.raises(IdNumberError, match="应为18位"):
+        parse_id_number(value)
+
+
+@pytest.mark.parametrize("value", ["1101051949123100X2", "11010519491231A02X", "X10105194912310021"])
+def test_non_digit_outside_the_last_place_is_rejected(value):
+    with pytest.raises(IdNumberError, match="格式错误"):
+        parse_id_number(value)
+
+
+@pytest.mark.parametrize("birth", ["19990230", "19991301", "19990001", "19990100", "18991231", "29991231"])
+def test_invalid_birth_date_in_digits_7_to_14_is_rejected(birth):
+    with pytest.raises(IdNumberError, match="出生日期编码无效"):
+        parse_id_number(with_check_digit(f"110105{birth}001"))
+
+
+def test_29_february_of_a_leap_year_is_a_valid_birth_date():
+    assert parse_id_number(with_check_digit("11010519880229212")).birth_date == dt.date(1988, 2, 29)
+
+
+def test_29_february_of_a_common_year_is_rejected():
+    with pytest.raises(IdNumberError, match="出生日期编码无效"):
+        parse_id_number(with_check_digit("11010519890229212"))
+
+
+def test_mask_shows_first_six_and_last_four():
+    assert mask_id_number("110105198001011234") == "110105********1234"
+    assert mask_id_number(STANDARD_EXAMPLE) == "110105********002X"
+
+
+def test_mask_hides_a_short_value_entirely():
+    assert mask_id_number("1234567890") == "**********"
+    assert mask_id_number("") == ""
+
+
+@pytest.mark.parametrize("gender", [Gender.MALE, Gender.FEMALE])
+@pytest.mark.parametrize("sequence", [0, 1, 4, 5, 42, 99])
+def test_made_numbers_are_valid_and_encode_birth_date_and_gender(gender, sequence):
+    birth = dt.date(1992, 2, 29)
+    parsed = parse_id_number(make_id_number("510107", birth, sequence, gender))
+    assert parsed.birth_date == birth
+    assert parsed.gender == gender
+
+
+def test_made_numbers_differ_by_sequence():
+    numbers = {make_id_number("510107", dt.date(1990, 1, 1), n, Gender.MALE) for n in range(100)}
+    assert len(numbers) == 100

@@ -1,0 +1,143 @@
+"""python manage.py seed_demo: the demo roster, its idempotence and the demo login."""
+
+import datetime as dt
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+
+from cadre_office.dates import age_on
+from cadres.codes import PARTY_MEMBER_CODES, Ethnicity, Gender, LeadershipLevel, PersonnelStatus
+from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, DEPARTMENTS, SERVICE_ACCOUNT, demo_roster
+from cadres.idnumbers import parse_id_number
+from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
+
+TRACKED = (Cadre, Department, Education, PostAssignment, RankAssignment)
+# The module's data is seeded before the per-test settings of conftest apply: hash with the same cheap hasher.
+CHEAP_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module, inside a transaction rolled back when the module is done.
+
+    Each test's own ``db`` transaction nests inside it as a savepoint, so tests that write
+    (the second run) leave the seeded data as they found it.
+    """
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=CHEAP_HASHERS), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _counts() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in TRACKED}
+    counts.update({f"history {model.__name__}": model.history.count() for model in TRACKED})
+    counts["users"] = get_user_model().objects.count()
+    counts["groups"] = Group.objects.count()
+    return counts
+
+
+def test_demo_roster_is_the_same_on_every_call():
+    assert demo_roster() == demo_roster()
+
+
+def test_command_refuses_where_demo_data_is_not_allowed_and_writes_nothing(db, settings):
+    settings.DEMO_DATA_ALLOWED = False
+    before = _counts()
+
+    with pytest.raises(CommandError, match=re.escape(DEMO_DATA_REFUSED)):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert _counts() == before
+
+
+def test_seeding_creates_about_300_cadres_in_the_16_departments(seeded, db):
+    assert "单位：新增 16" in seeded
+    assert "花名册：新增 300，更新 0，未变 0" in seeded
+    assert 280 <= Cadre.objects.count() <= 320
+
+    root = Department.objects.get(parent__isnull=True, kind=Department.Kind.BUREAU)
+    departments = list(Department.objects.filter(parent=root).in_tree_order())
+    assert [d.name for d in departments] == [spec.name for spec in DEPARTMENTS]
+    assert len(departments) == 16
+    kinds = {d.name: d.kind for d in departments}
+    assert kinds["综合执法大队"] == kinds["第一所"] == Department.Kind.UNIT
+    assert kinds["信息中心"] == Department.Kind.SECTION  # created explicitly, despite its 中心 suffix
+    assert set(Cadre.objects.values_list("department__parent", flat=True)) == {root.pk}
+
+
+def test_seeded_id_numbers_are_valid_and_agree_with_birth_date_and_gender(seeded, db):
+    for id_number, birth_date, gender in Cadre.objects.values_list("id_number", "birth_date", "gender"):
+        parsed = parse_id_number(id_number)
+        assert (parsed.birth_date, parsed.gender) == (birth_date, gender), id_number
+        assert id_number[:2] in ("50", "51")  # Sichuan and Chongqing
+
+
+def test_second_run_creates_nothing_and_writes_no_history(seeded, db):
+    before = _counts()
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert "单位：新增 0" in out.getvalue()
+    assert "花名册：新增 0，更新 0，未变 300" in out.getvalue()
+    assert _counts() == before
+
+
+def test_every_seeded_record_has_a_creation_history_row_by_the_seed_demo_account(seeded, db):
+    account = get_user_model().objects.get(username=SERVICE_ACCOUNT)
+    assert not account.is_active
+    assert not account.has_usable_password()
+    for model in (Cadre, Education, PostAssignment, RankAssignment):
+        created = model.history.filter(history_type="+")
+        assert created.count() == model.objects.count() > 0, model.__name__
+        assert set(created.values_list("history_user", flat=True)) == {account.pk}, model.__name__
+    seeded_departments = Department.history.filter(history_type="+", name__in=[spec.name for spec in DEPARTMENTS])
+    assert set(seeded_departments.values_list("history_user", flat=True)) == {account.pk}
+
+
+def test_demo_user_logs_in_with_the_demo_password_and_holds_the_personnel_group(seeded, db, client, settings):
+    settings.PASSWORD_HASHERS = CHEAP_HASHERS
+    assert client.login(username="renshi", password=DEMO_PASSWORD)
+
+    user = get_user_model().objects.get(username="renshi")
+    assert list(user.groups.values_list("name", flat=True)) == ["人事干部"]
+    for permission in ("cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
+                       "cadres.change_cadre", "cadres.add_postassignment", "cadres.delete_rankassignment",
+                       "cadres.view_rosterimport", "cadres.change_department"):
+        assert user.has_perm(permission), permission
+    assert not user.is_staff
+    assert not user.is_superuser
+
+
+def test_seeded_roster_has_a_plausible_mix(seeded, db):
+    today = dt.date.today()
+    active = list(Cadre.objects.active().values("gender", "birth_date", "ethnicity", "political_status"))
+    women = sum(c["gender"] == Gender.FEMALE for c in active)
+    minorities = sum(c["ethnicity"] != Ethnicity.HAN for c in active)
+    non_party = sum(c["political_status"] not in PARTY_MEMBER_CODES for c in active)
+    ages = [age_on(c["birth_date"], today) for c in active]
+
+    assert 0.25 <= women / len(active) <= 0.40
+    assert 0.04 <= minorities / len(active) <= 0.14
+    assert 0.06 <= non_party / len(active) <= 0.18
+    assert min(ages) >= 22 and max(ages) <= 60
+    assert any(age <= 30 for age in ages) and any(age >= 50 for age in ages)
+
+    open_posts = PostAssignment.objects.open().filter(cadre__status=PersonnelStatus.ACTIVE)
+    assert open_posts.filter(level=LeadershipLevel.TOWNSHIP_CHIEF).count() >= 40
+    assert open_posts.filter(level=LeadershipLevel.TOWNSHIP_DEPUTY).count() >= 60
+    for department in Department.objects.filter(name__in=[spec.name for spec in DEPARTMENTS]):
+        chiefs = open_posts.filter(department=department, level=LeadershipLevel.TOWNSHIP_CHIEF)
+        assert chiefs.exists(), department.name
+    assert not RankAssignment.objects.filter(start_date__lt=dt.date(2019, 6, 1)).exists()
+
+    statuses = set(Cadre.objects.exclude(status=PersonnelStatus.ACTIVE).values_list("status", flat=True))
+    assert statuses == {PersonnelStatus.TRANSFERRED, PersonnelStatus.RETIRED}
