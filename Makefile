@@ -35,8 +35,6 @@ DEBS = $(RUN_DEBS)
 # updates) once for the larger list.
 test: DEBS = $(TEST_DEBS)
 
-DEMO_PASSWORD := Demo-2026-kb
-
 .PHONY: help run test lint vendor system-packages services-check
 
 help:
@@ -87,15 +85,7 @@ run: system-packages $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "演示账号（密码均为 $(DEMO_PASSWORD)）："
-	@echo "  renshi    人事干部"
-	@echo "  lingdao   局领导"
-	@echo "  keshi     科室负责人(办公室)"
-	@echo "  jijian    纪检监察"
-	@echo "  xitong    系统管理员"
-	@echo "  anquan    安全管理员"
-	@echo "  shenji    审计管理员"
-	@echo "（访问控制上线之前，上述账号只有一部分已经创建。）"
+	@echo "（以上为 seed_demo 创建的演示账号。）浏览器打开 http://127.0.0.1:8000 登录。"
 	@echo
 	@mkdir -p var/log; \
 	pids=""; \

@@ -154,6 +154,19 @@ class RecordChildMixin(CadreScopedMixin):
         return super().get_context_data(heading=self.heading, **kwargs)
 
 
+class RecordChildDeleteView(RecordChildMixin, DeleteView):
+    """Delete a child record through its service (``delete_record``), which writes the history row."""
+
+    template_name = "cadres/record_confirm_delete.html"
+    success_message = ""
+    delete_record = None  # staticmethod(actor, obj)
+
+    def form_valid(self, form):
+        self.delete_record(self.request.user, self.object)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
 class EducationCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
     model = Education
     form_class = EducationForm
@@ -177,15 +190,11 @@ class EducationUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
         return services.education_save(actor=self.request.user, education=form.instance)
 
 
-class EducationDeleteView(RecordChildMixin, DeleteView):
+class EducationDeleteView(RecordChildDeleteView):
     model = Education
-    template_name = "cadres/record_confirm_delete.html"
     success_anchor = "#education"
-
-    def form_valid(self, form):
-        services.education_delete(actor=self.request.user, education=self.object)
-        messages.success(self.request, "学历学位已删除。")
-        return HttpResponseRedirect(self.get_success_url())
+    success_message = "学历学位已删除。"
+    delete_record = staticmethod(lambda actor, obj: services.education_delete(actor=actor, education=obj))
 
 
 class PostCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
@@ -224,15 +233,11 @@ class PostUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
         return services.post_save(actor=self.request.user, post=form.instance)
 
 
-class PostDeleteView(RecordChildMixin, DeleteView):
+class PostDeleteView(RecordChildDeleteView):
     model = PostAssignment
-    template_name = "cadres/record_confirm_delete.html"
     success_anchor = "#posts"
-
-    def form_valid(self, form):
-        services.post_delete(actor=self.request.user, post=self.object)
-        messages.success(self.request, "任职记录已删除。")
-        return HttpResponseRedirect(self.get_success_url())
+    success_message = "任职记录已删除。"
+    delete_record = staticmethod(lambda actor, obj: services.post_delete(actor=actor, post=obj))
 
 
 class RankCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
@@ -259,12 +264,8 @@ class RankUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
         return services.rank_save(actor=self.request.user, assignment=form.instance)
 
 
-class RankDeleteView(RecordChildMixin, DeleteView):
+class RankDeleteView(RecordChildDeleteView):
     model = RankAssignment
-    template_name = "cadres/record_confirm_delete.html"
     success_anchor = "#ranks"
-
-    def form_valid(self, form):
-        services.rank_delete(actor=self.request.user, assignment=self.object)
-        messages.success(self.request, "职级记录已删除。")
-        return HttpResponseRedirect(self.get_success_url())
+    success_message = "职级记录已删除。"
+    delete_record = staticmethod(lambda actor, obj: services.rank_delete(actor=actor, assignment=obj))

@@ -221,3 +221,19 @@ def test_photo_is_served_only_through_the_permission_checked_view(staff_client):
     response = staff_client.get(url)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     assert Client().get(url).status_code == 302
+
+
+@pytest.mark.parametrize("kind", ["education", "post", "rank"])
+def test_deleting_a_child_record_goes_through_its_service_with_history(staff_client, staff, kind):
+    from tests.factories import PostFactory, RankFactory
+
+    cadre = CadreFactory()
+    factory = {"education": EducationFactory, "post": PostFactory, "rank": RankFactory}[kind]
+    record = factory(cadre=cadre)
+    url = reverse(f"cadres:{kind}_delete", args=[cadre.pk, record.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url)
+    assert response.status_code == 302
+    assert not type(record).objects.filter(pk=record.pk).exists()
+    deletion = type(record).history.filter(id=record.pk, history_type="-").get()
+    assert deletion.history_user == staff
