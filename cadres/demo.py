@@ -18,6 +18,7 @@ from django.db import transaction
 
 from cadre_office.dates import add_years, birth_date_range_for_ages
 from cadre_office.history import service_account
+from cadres import demo_data as data
 from cadres.codes import EducationLevel, Ethnicity, Gender, LeadershipLevel, PersonnelStatus, PoliticalStatus, Rank
 from cadres.idnumbers import make_id_number
 from cadres.models import Department
@@ -125,105 +126,6 @@ def ensure_departments(*, actor) -> int:
     return created
 
 
-# --- vocabularies of the generator -------------------------------------------------------------
-
-_SURNAMES = (
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴"
-    "夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-)
-# The most common surnames are more frequent, as in any real roster.
-_SURNAME_WEIGHTS = [6 if i < 10 else 3 if i < 30 else 1 for i in range(len(_SURNAMES))]
-
-_GIVEN = {
-    Gender.MALE: (
-        "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林阳建文亮成峰志国东海翔晨博睿昊哲毅锐川彬",
-        "子浩俊志建国文明永德晓家嘉宇天振海立云鸿泽思承博正世小",
-        "伟强军杰涛斌明华飞宇浩凯俊龙林阳成峰东波平辉鹏刚轩然睿昊铭川航宏",
-    ),
-    Gender.FEMALE: (
-        "芳娜敏静丽艳娟霞燕玲婷雪慧莹倩琳晶颖洁红梅琴萍蓉丹璐瑶怡欣悦",
-        "晓雨思佳欣丽静雅美梦婷诗雪春秀玉慧淑若紫一心梓亚海红",
-        "芳娜敏静丽艳娟霞燕玲婷雪慧莹倩琳晶颖洁红梅琴云萍蓉兰丹璐瑶怡欣悦涵彤妍",
-    ),
-}
-
-_MINORITIES = (  # (ethnicity, weight, native place)
-    (Ethnicity.TUJIA, 3, "重庆"),
-    (Ethnicity.HUI, 2, "四川成都"),
-    (Ethnicity.MIAO, 2, "重庆"),
-    (Ethnicity.YI, 2, "四川凉山"),
-    (Ethnicity.MANCHU, 1, "四川成都"),
-    (Ethnicity.TIBETAN, 1, "四川甘孜"),
-    (Ethnicity.QIANG, 1, "四川阿坝"),
-)
-
-# Native place -> (weight, region codes of the ID number).
-_PLACES = {
-    "四川成都": (40, ("510104", "510105", "510106", "510107", "510108", "510112", "510113")),
-    "四川绵阳": (6, ("510703", "510704")),
-    "四川德阳": (6, ("510603",)),
-    "四川南充": (6, ("511302", "511303")),
-    "四川宜宾": (4, ("511502",)),
-    "四川乐山": (4, ("511102",)),
-    "四川内江": (4, ("511002",)),
-    "四川自贡": (3, ("510302",)),
-    "四川泸州": (3, ("510502",)),
-    "四川达州": (4, ("511702",)),
-    "四川广安": (3, ("511602",)),
-    "四川遂宁": (4, ("510903",)),
-    "四川眉山": (4, ("511402",)),
-    "四川资阳": (3, ("512002",)),
-    "四川雅安": (2, ("511802",)),
-    "重庆": (4, ("500101", "500102")),
-    "四川凉山": (0, ("513401",)),
-    "四川甘孜": (0, ("513301",)),
-    "四川阿坝": (0, ("513221",)),
-}
-
-_MAJOR_DISCIPLINE = {
-    "法学": "法学", "汉语言文学": "文学", "新闻学": "文学", "行政管理": "管理学", "人力资源管理": "管理学",
-    "会计学": "管理学", "财务管理": "管理学", "金融学": "经济学", "经济学": "经济学", "统计学": "理学",
-    "城乡规划": "工学", "土木工程": "工学", "安全工程": "工学", "环境工程": "工学", "思想政治教育": "法学",
-    "计算机科学与技术": "工学", "软件工程": "工学", "档案学": "管理学", "历史学": "历史学", "公共事业管理": "管理学",
-}
-_UNIVERSITIES = (
-    "四川大学", "西南财经大学", "西南交通大学", "电子科技大学", "西南政法大学", "四川师范大学", "西华大学",
-    "成都理工大学", "四川农业大学", "西南民族大学", "西南石油大学", "成都信息工程大学", "西华师范大学",
-    "重庆大学", "西南大学", "四川轻化工大学",
-)
-_GRADUATE_SCHOOLS = ("四川大学", "西南财经大学", "西南交通大学", "电子科技大学", "西南政法大学", "重庆大学")
-_COLLEGES = (
-    ("四川财经职业学院", "会计"), ("成都职业技术学院", "文秘"), ("四川建筑职业技术学院", "建筑工程技术"),
-    ("四川司法警官职业学院", "法律事务"), ("成都航空职业技术学院", "计算机应用技术"),
-    ("四川交通职业技术学院", "行政管理"),
-)
-_SECONDARY = (("四川省财政学校", "财会"), ("四川省司法学校", "法律"), ("成都市工业学校", "机械制造"))
-_HIGH_SCHOOLS = ("成都市第二十中学", "成都市第三十八中学", "绵阳市第一中学", "南充市高坪中学")
-_PART_TIME_BACHELOR = (
-    ("中央党校函授学院", "经济管理", ""), ("四川省委党校在职大学", "法律", ""),
-    ("四川大学（自学考试）", "行政管理", "管理学学士"), ("西南财经大学（成人教育）", "会计学", "管理学学士"),
-)
-_PART_TIME_MASTER = (
-    ("四川省委党校在职研究生", "经济管理", ""), ("中央党校研究生院在职研究生", "政治学理论", ""),
-    ("西南财经大学", "公共管理", "公共管理硕士"), ("四川大学", "公共管理", "公共管理硕士"),
-    ("电子科技大学", "工程管理", "工程管理硕士"),
-)
-
-_NON_PARTY = (  # (status, weight) for cadres past the age of the Youth League
-    (PoliticalStatus.MASSES, 6), (PoliticalStatus.CDL, 2), (PoliticalStatus.JIUSAN, 2),
-    (PoliticalStatus.NON_PARTISAN, 2), (PoliticalStatus.CNDCA, 1),
-)
-
-# Years of service from which a non-leading cadre typically holds each 职级 (2019 parallel system).
-_RANK_BY_SERVICE = (
-    (26, Rank.PRINCIPAL_STAFF_1),
-    (17, Rank.PRINCIPAL_STAFF_2),
-    (9, Rank.PRINCIPAL_STAFF_3),
-    (4, Rank.PRINCIPAL_STAFF_4),
-    (0, Rank.STAFF_1),
-)
-
-
 # --- the generator -----------------------------------------------------------------------------
 
 
@@ -257,9 +159,9 @@ class _Generator:
         return dt.date(earliest.year + year, month + 1, 1)
 
     def name(self, gender: str) -> str:
-        singles, firsts, seconds = _GIVEN[gender]
+        singles, firsts, seconds = data.GIVEN[gender]
         for _ in range(50):
-            surname = self.rng.choices(_SURNAMES, weights=_SURNAME_WEIGHTS)[0]
+            surname = self.rng.choices(data.SURNAMES, weights=data.SURNAME_WEIGHTS)[0]
             if self.rng.random() < 0.35:
                 given = self.rng.choice(singles)
             else:
@@ -310,25 +212,25 @@ class _Generator:
         level = self.rng.choices(list(weights), weights=list(weights.values()))[0]
         if level in ("21", "14"):
             major = self.rng.choice(majors) if majors and self.rng.random() < 0.6 else self.rng.choice(
-                tuple(_MAJOR_DISCIPLINE))
-            school = self.rng.choice(_UNIVERSITIES if level == "21" else _GRADUATE_SCHOOLS)
-            degree = _MAJOR_DISCIPLINE[major] + ("学士" if level == "21" else "硕士")
+                tuple(data.MAJOR_DISCIPLINE))
+            school = self.rng.choice(data.UNIVERSITIES if level == "21" else data.GRADUATE_SCHOOLS)
+            degree = data.MAJOR_DISCIPLINE[major] + ("学士" if level == "21" else "硕士")
             return EducationEntry(level=level, degree=degree, school_major=f"{school}{major}专业")
         if level == "31":
-            school, major = self.rng.choice(_COLLEGES)
+            school, major = self.rng.choice(data.COLLEGES)
             return EducationEntry(level=level, degree="", school_major=f"{school}{major}专业")
         if level == "41":
-            school, major = self.rng.choice(_SECONDARY)
+            school, major = self.rng.choice(data.SECONDARY)
             return EducationEntry(level=level, degree="", school_major=f"{school}{major}专业")
-        return EducationEntry(level=level, degree="", school_major=self.rng.choice(_HIGH_SCHOOLS))
+        return EducationEntry(level=level, degree="", school_major=self.rng.choice(data.HIGH_SCHOOLS))
 
     def parttime(self, fulltime: EducationEntry, age: int) -> EducationEntry | None:
         if fulltime.level in ("31", "41", "61"):
             if self.rng.random() < 0.8:
-                school, major, degree = self.rng.choice(_PART_TIME_BACHELOR)
+                school, major, degree = self.rng.choice(data.PART_TIME_BACHELOR)
                 return EducationEntry(level=EducationLevel.BACHELOR, degree=degree, school_major=f"{school}{major}专业")
         elif fulltime.level == "21" and age >= 30 and self.rng.random() < 0.2:
-            school, major, degree = self.rng.choice(_PART_TIME_MASTER)
+            school, major, degree = self.rng.choice(data.PART_TIME_MASTER)
             return EducationEntry(level=EducationLevel.MASTER, degree=degree, school_major=f"{school}{major}专业")
         return None
 
@@ -343,19 +245,19 @@ class _Generator:
                                                           min(add_years(birth, join_age + 1), REFERENCE_DATE))
         if age <= 28 and self.rng.random() < 0.7:
             return PoliticalStatus.CYL_MEMBER, None
-        return self.pick(_NON_PARTY), None
+        return self.pick(data.NON_PARTY), None
 
     def cadre(self, slot: _Slot, row: int) -> RosterRow:
         gender = self.gender(slot)
         age = self.age(slot)
         birth = self.birth_date(age)
         if self.rng.random() < 0.09:
-            ethnicity, _, native = self.rng.choices(_MINORITIES, weights=[m[1] for m in _MINORITIES])[0]
+            ethnicity, _, native = self.rng.choices(data.MINORITIES, weights=[m[1] for m in data.MINORITIES])[0]
         else:
             ethnicity = Ethnicity.HAN
-            native = self.rng.choices(list(_PLACES), weights=[w for w, _ in _PLACES.values()])[0]
+            native = self.rng.choices(list(data.PLACES), weights=[w for w, _ in data.PLACES.values()])[0]
         birthplace = native if self.rng.random() < 0.8 else "四川成都"
-        region = self.rng.choice(_PLACES[birthplace][1])
+        region = self.rng.choice(data.PLACES[birthplace][1])
         fulltime = self.fulltime(age, slot.department.majors)
         parttime = self.parttime(fulltime, age)
         graduation_age = {"14": 25, "21": 22, "31": 20, "41": 18, "61": 18}[fulltime.level]
@@ -386,7 +288,7 @@ class _Generator:
         service = (REFERENCE_DATE - work_start).days // 365
         if education == "14":
             service += 2  # a master's degree enters at 四级主任科员 level sooner
-        rank = next(rank for years, rank in _RANK_BY_SERVICE if service >= years)
+        rank = next(rank for years, rank in data.RANK_BY_SERVICE if service >= years)
         if rank == Rank.PRINCIPAL_STAFF_1 and self.rng.random() < 0.4:
             rank = Rank.PRINCIPAL_STAFF_2  # the quota of 一级主任科员 is full
         if rank == Rank.STAFF_1 and education in ("31", "41", "61") and service < 2:
@@ -397,7 +299,7 @@ class _Generator:
                 return "", None
             floor = Rank.PRINCIPAL_STAFF_2 if slot.level == ZK else Rank.PRINCIPAL_STAFF_4
             rank = min(rank, floor)  # codes sort by seniority: the smaller is the more senior
-        qualified = next((years for years, r in _RANK_BY_SERVICE if r == rank), 0)
+        qualified = next((years for years, r in data.RANK_BY_SERVICE if r == rank), 0)
         earliest = max(RANK_SYSTEM_START, add_years(work_start, max(qualified, 1)))
         if post_start:
             earliest = max(earliest, post_start) if self.rng.random() < 0.5 else earliest
