@@ -108,12 +108,22 @@ def _close_open_assignments(*, actor, queryset, start_date: dt.date | None, reas
         tracked_save(assignment, actor=actor, reason=reason)
 
 
+def current_post(posts) -> PostAssignment | None:
+    """Return the current one of a cadre's ``posts``: open, highest level, the latest if several."""
+    posts = [p for p in posts if p.end_date is None]
+    return min(posts, key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()), default=None)
+
+
+def current_rank(ranks) -> RankAssignment | None:
+    """Return the current one of a cadre's 职级 ``ranks``: open, most senior, the latest if several."""
+    ranks = [r for r in ranks if r.end_date is None]
+    return min(ranks, key=lambda r: (r.rank, -(r.start_date or dt.date.min).toordinal()), default=None)
+
+
 def refresh_current_assignments(*, actor, cadre: Cadre, reason: str = "") -> None:
     """Copy the cadre's open post and rank into the cached columns the roster reads."""
-    posts = sorted(cadre.posts.open(), key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()))
-    ranks = sorted(cadre.ranks.open(), key=lambda r: (r.rank, -(r.start_date or dt.date.min).toordinal()))
-    post = posts[0] if posts else None
-    rank = ranks[0] if ranks else None
+    # Fresh queries: a prefetched cache on ``cadre`` may predate the change being made.
+    post, rank = current_post(cadre.posts.open()), current_rank(cadre.ranks.open())
     values = {
         "current_post_title": post.title if post else "",
         "current_level": post.level if post else "",

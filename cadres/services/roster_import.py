@@ -19,7 +19,16 @@ from cadres import messages
 from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
 from cadres.models import Cadre, Education, PostAssignment, RankAssignment, RosterImport
 from cadres.roster_workbook import HEADER_OF, ParsedRoster, RosterRow, RowError
-from cadres.services.cadres import cadre_update, education_save, post_save, post_start, rank_save, rank_start
+from cadres.services.cadres import (
+    cadre_update,
+    current_post,
+    current_rank,
+    education_save,
+    post_save,
+    post_start,
+    rank_save,
+    rank_start,
+)
 from cadres.services.departments import department_for_roster_name
 
 BATCH = 1000
@@ -118,21 +127,6 @@ def _existing_cadres(id_numbers: list[str]) -> dict[str, Cadre]:
     return found
 
 
-def _open(assignments):
-    return [a for a in assignments if a.end_date is None]
-
-
-def _current_post(cadre: Cadre):
-    posts = sorted(_open(cadre.posts.all()),
-                   key=lambda p: (p.level or "99", -(p.start_date or dt.date.min).toordinal()))
-    return posts[0] if posts else None
-
-
-def _current_rank(cadre: Cadre):
-    ranks = sorted(_open(cadre.ranks.all()), key=lambda r: (r.rank, -(r.start_date or dt.date.min).toordinal()))
-    return ranks[0] if ranks else None
-
-
 def _education_target(cadre: Cadre, kind: str, level: str) -> Education | None:
     """Return the record the workbook's education of ``kind`` updates, None to add one.
 
@@ -175,7 +169,7 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
                 " ".join(filter(None, [_label(EducationLevel, entry.level), entry.degree, entry.school_major])),
             ))
 
-    post = _current_post(cadre)
+    post = current_post(cadre.posts.all())
     if row.post_title:
         wanted = (row.post_title, row.level, row.post_start, row.department_name)
         if post is None:
@@ -192,7 +186,7 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
                                            messages.IMPORT_POST_DATE_NEEDED.format(date=post.start_date)))
                 changes.append(FieldChange("现任职务", _post_text(*held), _post_text(*wanted)))
 
-    rank = _current_rank(cadre)
+    rank = current_rank(cadre.ranks.all())
     if row.rank:
         wanted_rank = (row.rank, row.rank_start)
         if rank is None:
@@ -300,7 +294,7 @@ def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> 
             target.level, target.degree, target.school_major = entry.level, entry.degree, entry.school_major
             education_save(actor=actor, education=target, reason=REASON)
 
-    post = _current_post(cadre)
+    post = current_post(cadre.posts.all())
     if row.post_title and (post is None or (post.title, post.level, post.start_date, post.department_id)
                            != (row.post_title, row.level, row.post_start, department.pk)):
         if post is not None and post.start_date == row.post_start:
@@ -310,7 +304,7 @@ def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> 
             post_start(actor=actor, cadre=cadre, department=department, title=row.post_title, level=row.level,
                        start_date=row.post_start, reason=REASON)
 
-    rank = _current_rank(cadre)
+    rank = current_rank(cadre.ranks.all())
     if row.rank and (rank is None or (rank.rank, rank.start_date) != (row.rank, row.rank_start)):
         if rank is not None and (rank.start_date == row.rank_start or rank.rank == row.rank):
             rank.rank, rank.start_date = row.rank, row.rank_start
