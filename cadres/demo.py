@@ -10,12 +10,23 @@ row unchanged and writes nothing. History rows name the ``seed_demo`` service ac
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from base64 import b32encode
+from binascii import unhexlify
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cadre_office.accounts.models import Profile
+from cadre_office.accounts.roles import ADMIN_ROLES, Role
+from cadre_office.accounts.services import (
+    account_create,
+    account_enable,
+    account_reset_password,
+    account_set_role,
+    account_set_scope,
+)
 from cadre_office.dates import add_years, birth_date_range_for_ages
 from cadre_office.history import service_account
 from cadres import demo_data as data
@@ -346,69 +357,56 @@ def demo_roster() -> list[RosterRow]:
 class DemoUser:
     username: str
     display_name: str
-    group: str
+    role: str
+    department: str = ""  # the department a scoped role is granted
+    totp_secret: str = ""  # administrators: the base32 key their second factor was enrolled with
 
 
-# One row per demo login; the access-control work adds lingdao, keshi, jijian, xitong, anquan, shenji here.
+# One login per role (issue 3). All share DEMO_PASSWORD and are exempt from the first-login change.
 DEMO_USERS = (
-    DemoUser("renshi", "人事干部（演示）", "人事干部"),
+    DemoUser("renshi", "人事干部（演示）", Role.PERSONNEL),
+    DemoUser("lingdao", "局领导（演示）", Role.LEADER),
+    DemoUser("keshi", "办公室主任（演示）", Role.DEPARTMENT_HEAD, department="办公室"),
+    DemoUser("jijian", "纪检监察（演示）", Role.DISCIPLINE),
+    DemoUser("xitong", "系统管理员（演示）", Role.SYSTEM_ADMIN),
+    DemoUser("anquan", "安全管理员（演示）", Role.SECURITY_ADMIN),
+    DemoUser("shenji", "审计管理员（演示）", Role.AUDIT_ADMIN),
 )
 
-_CADRES_MODELS = ("cadre", "education", "postassignment", "rankassignment", "department", "rosterimport")
 
-# Group -> its permissions as "app_label.codename"; seeding makes each group hold exactly these.
-GROUP_PERMISSIONS = {
-    "人事干部": (
-        *[f"cadres.{action}_{model}" for model in _CADRES_MODELS for action in ("add", "change", "delete", "view")],
-        "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ),
-}
+def _demo_totp_secret(user) -> str:
+    """Enrol the administrator's TOTP device once (a random key) and return its base32 secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="演示动态口令", confirmed=True)
+    return b32encode(unhexlify(device.key)).decode()
 
 
-def _permissions(names) -> list[Permission]:
-    wanted = {tuple(name.split(".", 1)) for name in names}
-    found = list(
-        Permission.objects.filter(
-            content_type__app_label__in={app for app, _ in wanted}, codename__in={code for _, code in wanted}
-        ).select_related("content_type")
-    )
-    found = [p for p in found if (p.content_type.app_label, p.codename) in wanted]
-    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
-    if missing:
-        raise LookupError(f"permissions missing (migrations not applied?): {sorted('.'.join(m) for m in missing)}")
-    return found
+def ensure_demo_users(*, actor, reset_passwords: bool = False) -> list[DemoUser]:
+    """Create the demo logins that do not exist yet, through the account services; return them.
 
-
-def ensure_demo_users(*, reset_passwords: bool = False) -> list[DemoUser]:
-    """Create the demo groups and logins that do not exist yet; return the table of demo users.
-
-    A new login gets ``DEMO_PASSWORD``; an existing one keeps its password unless
-    ``reset_passwords``. Each group is given exactly the permissions of ``GROUP_PERMISSIONS``.
+    A new login gets ``DEMO_PASSWORD`` and no forced first change; an existing one keeps
+    its password unless ``reset_passwords``. Role and scope are brought back to the table.
     """
     User = get_user_model()
-    groups = {}
-    for name in {user.group for user in DEMO_USERS}:
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_permissions(GROUP_PERMISSIONS.get(name, ())))
-        groups[name] = group
+    result = []
     for demo in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=demo.username, defaults={"first_name": demo.display_name, "is_active": True}
-        )
-        changed = []
-        if user.first_name != demo.display_name:
-            user.first_name = demo.display_name
-            changed.append("first_name")
-        if not user.is_active:
-            user.is_active = True
-            changed.append("is_active")
-        if created or reset_passwords:
-            user.set_password(DEMO_PASSWORD)
-            changed.append("password")
-        if changed:
-            user.save(update_fields=changed)
-        user.groups.add(groups[demo.group])
-    return list(DEMO_USERS)
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            user = account_create(
+                actor=actor, username=demo.username, full_name=demo.display_name, password=DEMO_PASSWORD,
+                must_change_password=False,
+            )
+        elif reset_passwords or not user.is_active:
+            account_enable(actor=actor, user=user)
+            account_reset_password(actor=actor, user=user, password=DEMO_PASSWORD)
+            Profile.objects.filter(user=user).update(must_change_password=False)
+        account_set_role(actor=actor, user=user, role=demo.role)
+        scope = Department.objects.filter(name=demo.department) if demo.department else []
+        account_set_scope(actor=actor, user=user, departments=list(scope))
+        secret = _demo_totp_secret(user) if demo.role in ADMIN_ROLES else ""
+        result.append(replace(demo, totp_secret=secret))
+    return result
 
 
 # --- all of it ---------------------------------------------------------------------------------
@@ -434,5 +432,5 @@ def seed_demo(*, reset_passwords: bool = False) -> SeedResult:
     if not plan.is_valid:
         raise DemoRosterInvalid("；".join(str(error) for error in plan.errors[:10]))
     result = apply_roster_import(plan, actor=actor)
-    users = ensure_demo_users(reset_passwords=reset_passwords)
+    users = ensure_demo_users(actor=actor, reset_passwords=reset_passwords)
     return SeedResult(departments_created=departments_created, roster=result, users=users)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Q
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cadres import messages
@@ -57,6 +58,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "单位"
         ordering = ["path"]
+        permissions = [("view_department_cadres", "查看本单位及下级单位的干部（按单位授权）")]
 
     def __str__(self):
         return self.name
@@ -67,6 +69,19 @@ class Department(models.Model):
 
     def path_segment(self) -> str:
         return f"{self.sort_order:05d}-{self.pk}/"
+
+
+class DepartmentUserObjectPermission(UserObjectPermissionBase):
+    """A department granted to a user (django-guardian, direct foreign key).
+
+    Scope is granted on departments, never per cadre: a department head holds
+    ``view_department_cadres`` on their department, which covers its sub-departments.
+    """
+
+    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = verbose_name_plural = "单位授权"
 
 
 class CadreQuerySet(models.QuerySet):
@@ -128,8 +143,12 @@ class Cadre(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "干部"
         ordering = ["department__path", "current_level", "current_rank", "birth_date", "id"]
-        permissions = [("view_full_id_number", "查看完整身份证号"), ("import_roster", "导入花名册"),
-                       ("export_roster", "导出花名册")]
+        permissions = [
+            ("view_full_id_number", "查看完整身份证号"),
+            ("import_roster", "导入花名册"),
+            ("export_roster", "导出花名册"),
+            ("view_all_cadres", "查看全局干部（不受单位范围限制）"),
+        ]
         indexes = [
             models.Index(fields=["name"]),
             models.Index(fields=["birth_date"]),

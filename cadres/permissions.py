@@ -1,23 +1,55 @@
 """Who may see and do what in the roster.
 
-Every list, record, search and export starts from ``visible_to(user)``.
+Every list, record, search, export and report starts from ``visible_to(user)``.
+Bureau-wide roles hold ``cadres.view_all_cadres``; everyone else with ``view_cadre``
+sees the cadres of the departments granted to them (django-guardian grants on
+departments, never per cadre) and of all their sub-departments. Scoping is a
+subquery, so it costs no query of its own whatever the size of the roster.
 """
 
-from cadres.models import Cadre, Department, RosterImport
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
+
+from cadres.models import Cadre, Department, DepartmentUserObjectPermission, RosterImport
+
+SCOPE_CODENAME = "view_department_cadres"
+
+
+def _granted(user, path_ref: str):
+    """Grants to ``user`` on a department whose path is a prefix of the outer row's ``path_ref``."""
+    return (
+        DepartmentUserObjectPermission.objects.filter(
+            user=user, permission__codename=SCOPE_CODENAME, permission__content_type__app_label="cadres"
+        )
+        .filter(StartsWith(OuterRef(path_ref), F("content_object__path")))
+    )
+
+
+def sees_all_departments(user) -> bool:
+    return user.has_perm("cadres.view_all_cadres")
 
 
 def visible_to(user):
     """Return the cadres ``user`` may see."""
-    if not (user.is_authenticated and user.has_perm("cadres.view_cadre")):
+    if not (user.is_authenticated and user.is_active and user.has_perm("cadres.view_cadre")):
         return Cadre.objects.none()
-    return Cadre.objects.all()
+    if sees_all_departments(user):
+        return Cadre.objects.all()
+    return Cadre.objects.filter(Exists(_granted(user, "department__path")))
 
 
 def departments_visible_to(user):
-    """Return the departments ``user`` may filter and browse by."""
-    if not (user.is_authenticated and (user.has_perm("cadres.view_cadre") or user.has_perm("cadres.view_department"))):
+    """Return the departments ``user`` may filter and browse by: all, or their granted subtrees."""
+    if not (user.is_authenticated and user.is_active):
         return Department.objects.none()
-    return Department.objects.all()
+    if user.has_perm("cadres.view_department") and (
+        sees_all_departments(user) or not user.has_perm("cadres.view_cadre")
+    ):
+        # Bureau-wide readers, and administrators who maintain the tree without reading cadres.
+        return Department.objects.all()
+    if user.has_perm("cadres.view_cadre"):
+        return Department.objects.filter(Exists(_granted(user, "path")))
+    return Department.objects.none()
 
 
 def imports_visible_to(user):
@@ -33,3 +65,7 @@ def can_see_full_id_number(user) -> bool:
 
 def can_edit_cadre(user, cadre: Cadre) -> bool:
     return user.has_perm("cadres.change_cadre")
+
+
+def can_export(user) -> bool:
+    return user.has_perm("cadres.export_roster")

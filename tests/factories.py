@@ -35,6 +35,28 @@ class UserFactory(factory.django.DjangoModelFactory):
             user.save(update_fields=["password"])
 
 
+def role_user(role: str, *, username=None, first_name="", departments=(), password="Test-pass-2026"):
+    """Return an active account holding ``role`` (a group), scoped to ``departments``.
+
+    Its password is fresh, so the login policy asks for no change; administrators still
+    owe their second factor (see ``tests.accounts.otp_verify``).
+    """
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+    from guardian.shortcuts import assign_perm
+
+    from cadre_office.accounts.models import Profile
+
+    user = UserFactory(username=username or f"{role}{next(_sequence)}", password=password, first_name=first_name)
+    user.groups.set([Group.objects.get(name=role)])
+    Profile.objects.update_or_create(
+        user=user, defaults={"password_changed_at": timezone.now(), "must_change_password": False}
+    )
+    for department in departments:
+        assign_perm("cadres.view_department_cadres", user, department)
+    return user
+
+
 class DepartmentFactory(factory.django.DjangoModelFactory):
     """Departments go through the service so their tree path is set."""
 

@@ -3,13 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from cadres.models import Cadre
 from cadres.services import post_start
 from tests.browser.conftest import log_in
 from tests.cadres.workbooks import build_roster, valid_rows
-from tests.factories import CadreFactory, DepartmentFactory, UserFactory
+from tests.factories import CadreFactory, DepartmentFactory, role_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +17,7 @@ PASSWORD = "Renshi-pass-2026"
 
 @pytest.fixture
 def staff(transactional_db):
-    user = UserFactory(username="renshi_t", first_name="人事干部甲", password=PASSWORD)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="cadres"))
-    return user
+    return role_user("人事干部", username="renshi_t", first_name="人事干部甲", password=PASSWORD)
 
 
 def test_find_a_cadre_edit_a_field_and_see_it_in_the_history(page, staff):

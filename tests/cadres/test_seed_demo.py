@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from cadre_office.dates import age_on
 from cadres.codes import PARTY_MEMBER_CODES, Ethnicity, Gender, LeadershipLevel, PersonnelStatus
@@ -103,18 +104,34 @@ def test_every_seeded_record_has_a_creation_history_row_by_the_seed_demo_account
     assert set(seeded_departments.values_list("history_user", flat=True)) == {account.pk}
 
 
-def test_demo_user_logs_in_with_the_demo_password_and_holds_the_personnel_group(seeded, db, client, settings):
-    settings.PASSWORD_HASHERS = CHEAP_HASHERS
-    assert client.login(username="renshi", password=DEMO_PASSWORD)
+@pytest.mark.parametrize(
+    ("username", "role", "department"),
+    [("renshi", "人事干部", None), ("lingdao", "局领导", None), ("keshi", "科室负责人", "办公室"),
+     ("jijian", "纪检监察", None), ("xitong", "系统管理员", None), ("anquan", "安全管理员", None),
+     ("shenji", "审计管理员", None)],
+)
+def test_each_demo_user_logs_in_with_the_demo_password_and_holds_one_role(
+    seeded, db, client, settings, username, role, department
+):
+    from cadre_office.accounts.services import account_scope
 
-    user = get_user_model().objects.get(username="renshi")
-    assert list(user.groups.values_list("name", flat=True)) == ["人事干部"]
-    for permission in ("cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-                       "cadres.change_cadre", "cadres.add_postassignment", "cadres.delete_rankassignment",
-                       "cadres.view_rosterimport", "cadres.change_department"):
-        assert user.has_perm(permission), permission
+    settings.PASSWORD_HASHERS = CHEAP_HASHERS
+    response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+    user = get_user_model().objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert [d.name for d in account_scope(user)] == ([department] if department else [])
+    assert user.profile.must_change_password is False  # exempt from the first-login change
     assert not user.is_staff
     assert not user.is_superuser
+
+
+def test_no_seeded_account_is_privileged(seeded, db):
+    """SECURITY.md item 9: no default or shared superuser or staff account in seeded data."""
+    User = get_user_model()
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
 
 
 def test_seeded_roster_has_a_plausible_mix(seeded, db):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cadre_office.audit.context import audit_source
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, DemoRosterInvalid, seed_demo
 
 
@@ -16,12 +17,20 @@ class Command(BaseCommand):
         if not getattr(settings, "DEMO_DATA_ALLOWED", True):
             raise CommandError(DEMO_DATA_REFUSED)
         try:
-            result = seed_demo(reset_passwords=reset_passwords)
+            with audit_source("command:seed_demo"):
+                result = seed_demo(reset_passwords=reset_passwords)
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
         self.stdout.write(f"单位：新增 {result.departments_created}")
         self.stdout.write(f"花名册：新增 {roster.created}，更新 {roster.updated}，未变 {roster.unchanged}")
-        self.stdout.write(f"演示账号（密码 {DEMO_PASSWORD}）：")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，首次登录无需改密）：")
         for user in result.users:
-            self.stdout.write(f"  {user.username}（{user.group}）")
+            scope = f"，管辖：{user.department}" if user.department else ""
+            self.stdout.write(f"  {user.username:<8}{user.role}{scope}")
+        admins = [user for user in result.users if user.totp_secret]
+        if admins:
+            self.stdout.write("三员账号还须输入动态口令（TOTP）：把下列密钥加入手机验证器，")
+            self.stdout.write("或运行 python manage.py demo_totp 用户名 取得当前口令：")
+            for user in admins:
+                self.stdout.write(f"  {user.username:<8}{user.totp_secret}")

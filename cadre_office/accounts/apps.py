@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "cadre_office.accounts"
+    label = "accounts"
+    verbose_name = "账号与权限"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from cadre_office.accounts import signals  # noqa: F401  (login, logout and lockout audit)
+        # Every app's post_migrate, not only ours: the permissions of apps listed after this
+        # one are created by their own post_migrate, and the roles need them.
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+
+
+def _sync_roles_after_migrate(sender, using="default", plan=None, **kwargs):
+    from cadre_office.accounts.roles import sync_roles
+
+    sync_roles(using=using)

@@ -1,0 +1,90 @@
+"""The roles of the system: Django groups, each with the least permissions it needs.
+
+A user holds one role (one group). The three administrator roles of 三员分立 exclude
+each other by construction, and none of them reads cadre data.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PERSONNEL = "人事干部", "人事干部"
+    LEADER = "局领导", "局领导"
+    DEPARTMENT_HEAD = "科室负责人", "科室负责人"
+    DISCIPLINE = "纪检监察", "纪检监察"
+    SYSTEM_ADMIN = "系统管理员", "系统管理员"
+    SECURITY_ADMIN = "安全管理员", "安全管理员"
+    AUDIT_ADMIN = "审计管理员", "审计管理员"
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# Roles whose cadre access is limited to the departments granted to the account.
+SCOPED_ROLES = frozenset({Role.DEPARTMENT_HEAD})
+
+ROLE_DESCRIPTIONS = {
+    Role.PERSONNEL: "维护干部名册和各项记录，导入导出，可查看完整身份证号（留痕）。",
+    Role.LEADER: "查阅全局干部信息和报表，审批选拔任用环节，不能修改名册。",
+    Role.DEPARTMENT_HEAD: "只能查阅所管辖单位（含下级单位）的干部。",
+    Role.DISCIPLINE: "查阅干部信息，处理报送纪检监察的选拔环节和备案事项。",
+    Role.SYSTEM_ADMIN: "管理账号和系统配置（单位设置），不能查阅干部信息和审计记录。",
+    Role.SECURITY_ADMIN: "分配角色和管辖范围、停用账号、重置密码，不能查阅干部信息和审计记录。",
+    Role.AUDIT_ADMIN: "只能查阅和导出审计记录。",
+}
+
+
+CADRE_READ = [
+    "cadres.view_cadre", "cadres.view_education", "cadres.view_postassignment", "cadres.view_rankassignment",
+    "cadres.view_department",
+]
+CADRE_WRITE = [
+    f"cadres.{action}_{model}"
+    for model in ("cadre", "education", "postassignment", "rankassignment")
+    for action in ("add", "change", "delete")
+]
+DEPARTMENT_WRITE = ["cadres.add_department", "cadres.change_department"]
+
+ROLE_PERMISSIONS = {
+    # Maintain the roster and every record of it, bureau-wide.
+    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + [
+        "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
+    ],
+    # Read everything in their charge (the whole bureau); selection gates come with the workflow.
+    Role.LEADER: [*CADRE_READ, "cadres.view_all_cadres", "cadres.export_roster"],
+    # Read their own department's cadres: scope comes from per-department grants, not from this group.
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, "cadres.export_roster"],
+    # Read cadres' records for the steps and filings addressed to discipline inspection.
+    Role.DISCIPLINE: [*CADRE_READ, "cadres.view_all_cadres"],
+    # 三员分立: accounts and configuration, no cadre data, no audit log.
+    Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
+    # Roles and scopes, no cadre data, no audit log.
+    Role.SECURITY_ADMIN: ["accounts.manage_accounts", "accounts.assign_roles", "cadres.view_department"],
+    # The audit log only.
+    Role.AUDIT_ADMIN: ["audit.view_auditevent", "audit.export_auditevent"],
+}
+
+
+
+def sync_roles(*, apps=None, using="default", **kwargs) -> None:
+    """Make each role's group hold exactly the permissions of ``ROLE_PERMISSIONS``.
+
+    Runs in the migration that creates the roles and after every ``migrate`` (post_migrate),
+    so permissions added by later features reach the roles without a hand edit. Permissions
+    not yet created (an app migrated later) are skipped until the next run.
+    """
+    from django.apps import apps as global_apps
+
+    registry = apps or global_apps
+    Group = registry.get_model("auth", "Group")
+    Permission = registry.get_model("auth", "Permission")
+    wanted = {tuple(name.split(".")) for names in ROLE_PERMISSIONS.values() for name in names}
+    found = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.using(using)
+        .filter(codename__in={codename for _, codename in wanted})
+        .values_list("pk", "content_type__app_label", "codename")
+    }
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        pks = [found[key] for key in (tuple(name.split(".")) for name in names) if key in found]
+        group.permissions.set(pks)

@@ -1,0 +1,1 @@
+"""Audit of authentication events (login, logout, failures, lockouts)."""

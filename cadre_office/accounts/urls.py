@@ -1,0 +1,5 @@
+"""The security administrator's account management pages."""
+
+app_name = "accounts"
+
+urlpatterns = []
