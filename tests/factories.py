@@ -117,3 +117,18 @@ class RankFactory(factory.django.DjangoModelFactory):
     cadre = factory.SubFactory(CadreFactory)
     rank = "08"
     start_date = dt.date(2019, 6, 1)
+
+
+def log_in(client, user):
+    """Log ``client`` in as ``user`` with the second factor already verified (as after a TOTP login)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="测试口令", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
