@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from cadre_office.views import HomeView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cadres:cadre_list", permanent=False), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("accounts/", include("cadre_office.accounts.auth_urls")),
     path("system/users/", include("cadre_office.accounts.urls")),
     path("audit/", include("cadre_office.audit.urls")),

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.views import View
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -42,3 +44,21 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class HomeView(LoginRequiredMixin, View):
+    """Send each role to its first page: the roster, account management or the audit log."""
+
+    # (permission, URL name), first match wins.
+    LANDING = (
+        ("cadres.view_cadre", "cadres:cadre_list"),
+        ("accounts.manage_accounts", "accounts:user_list"),
+        ("audit.view_auditevent", "audit:event_list"),
+        ("cadres.view_department", "cadres:department_list"),
+    )
+
+    def get(self, request):
+        for permission, url_name in self.LANDING:
+            if request.user.has_perm(permission):
+                return redirect(url_name)
+        raise PermissionDenied

@@ -431,6 +431,6 @@ def seed_demo(*, reset_passwords: bool = False) -> SeedResult:
     plan = plan_roster_import(ParsedRoster(rows=demo_roster()))
     if not plan.is_valid:
         raise DemoRosterInvalid("；".join(str(error) for error in plan.errors[:10]))
-    result = apply_roster_import(plan, actor=actor)
+    result = apply_roster_import(plan, actor=actor, source="演示数据")
     users = ensure_demo_users(actor=actor, reset_passwords=reset_passwords)
     return SeedResult(departments_created=departments_created, roster=result, users=users)

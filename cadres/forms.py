@@ -94,8 +94,11 @@ class CadreForm(forms.ModelForm):
         }
         help_texts = {"birth_date": "可不填，按身份证号自动生成", "id_number": "18位，末位可为X"}
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args, departments, full_id: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not full_id:
+            # Without the full-ID right the number is neither shown nor editable here (SECURITY.md 13).
+            del self.fields["id_number"]
         self.fields["department"] = DepartmentChoiceField(label="工作单位", queryset=departments)
         self.fields["birth_date"].required = False
         self.fields["gender"].required = False
@@ -110,7 +113,7 @@ class CadreForm(forms.ModelForm):
         return photo
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
 class StatusForm(forms.Form):

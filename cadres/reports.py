@@ -27,6 +27,7 @@ class RosterExport:
         self.cadres = cadres
         self.full_id = full_id
         self.today = timezone.localdate()
+        self.row_count = 0
 
     def columns(self) -> list[Column]:
         fulltime, parttime = Education.Kind.FULL_TIME, Education.Kind.PART_TIME
@@ -61,6 +62,12 @@ class RosterExport:
             Column("备注", lambda row: row[1].remarks, 20),
         ]
 
+    def _rows(self):
+        for number, cadre in enumerate(self.cadres.iterator(chunk_size=2000), start=1):
+            self.row_count = number
+            yield number, cadre
+
     def render(self) -> bytes:
-        rows = enumerate(self.cadres.iterator(chunk_size=2000), start=1)
-        return write_xlsx(title=self.title, columns=self.columns(), rows=rows)
+        """Return the workbook; ``row_count`` then says how many cadres it holds (for the audit row)."""
+        self.row_count = 0
+        return write_xlsx(title=self.title, columns=self.columns(), rows=self._rows())

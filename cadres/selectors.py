@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cadre_office.dates import birth_date_range_for_ages
 from cadres.codes import EDUCATION_BAND_CODES, PARTY_MEMBER_CODES, AgeBand, EducationLevel
+from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
 from cadres.permissions import departments_visible_to, visible_to
 
@@ -177,6 +178,10 @@ def _entry(subject: str, record, previous, department_names: dict) -> HistoryEnt
 def _show(field, value, department_names: dict) -> str:
     if value in (None, ""):
         return "（空）"
+    if field.name == "id_number":
+        # The history shows that the number changed, never the number: the full value is only
+        # revealed on the record page, with an access record (SECURITY.md items 13 and 14).
+        return mask_id_number(value)
     if field.choices:
         return str(dict(field.choices).get(value, value))
     if field.is_relation:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.CadreCreateView.as_view(), name="cadre_create"),
     path("<int:pk>/", views.CadreDetailView.as_view(), name="cadre_detail"),
     path("<int:pk>/photo/", views.CadrePhotoView.as_view(), name="cadre_photo"),
+    path("<int:pk>/reveal-id/", views.CadreRevealIdView.as_view(), name="cadre_reveal_id"),
     path("<int:cadre_pk>/edit/", views.CadreUpdateView.as_view(), name="cadre_update"),
     path("<int:cadre_pk>/status/", views.CadreStatusView.as_view(), name="cadre_status"),
     path("<int:cadre_pk>/educations/new/", views.EducationCreateView.as_view(), name="education_create"),

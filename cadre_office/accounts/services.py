@@ -2,7 +2,11 @@
 
 Roles are groups (one per account); department scope is a django-guardian grant of
 ``cadres.view_department_cadres`` on departments, which their sub-departments inherit.
+Service accounts (``cadre_office.history.service_account``: inactive, no usable password)
+only author history rows; none of these services turns one into a login.
 """
+
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,6 +23,14 @@ from cadre_office.accounts.roles import ADMIN_ROLES, SCOPED_ROLES, Role
 from cadre_office.audit.services import Event, audit_record
 
 SCOPE_PERMISSION = "cadres.view_department_cadres"
+
+# Texts the account pages show that messages.py does not hold yet (to move there).
+SERVICE_ACCOUNT_FIXED = "系统任务账号只用于记录导入、演示数据等后台任务的操作人，不能登录，也不能启用、重置密码或分配角色。"
+SCOPE_REQUIRED = "“科室负责人”须至少选择一个管辖单位。"
+
+# Temporary passwords: every character class, nothing easily misread (0/O, 1/l/I) when read out.
+_PASSWORD_ALPHABETS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "-_#@%+=?")
+TEMPORARY_PASSWORD_LENGTH = 14
 
 User = get_user_model()
 
@@ -39,18 +51,27 @@ def account_create(
     *, actor, username: str, full_name: str, password: str, role: str | None = None, departments=(),
     display_title: str = "", must_change_password: bool = True,
 ):
-    """Create an account with a first password that must be changed at first login."""
+    """Create an account with a first password that must be changed at first login.
+
+    A role given here is granted (and audited) as a role change; a scoped role needs its
+    departments. Password errors are reported on ``password``.
+    """
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": messages.USERNAME_TAKEN})
+    if role:
+        _check_scope_for_role(role, departments)
     user = User(username=username, first_name=full_name.strip())
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from None
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     Profile.objects.create(
         user=user, password_changed_at=timezone.now(), must_change_password=must_change_password,
-        display_title=display_title, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        display_title=display_title.strip(), created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(Event.ACCOUNT_CREATE, actor=actor, obj=user, object_repr=_account_repr(user))
     if role:
@@ -69,6 +90,24 @@ def _check_not_self(actor, user) -> None:
         raise PermissionDenied(messages.NOT_ON_SELF)
 
 
+def is_service_account(user) -> bool:
+    """Return whether ``user`` is a command's or task's account (inactive, no usable password)."""
+    return not user.is_active and not user.has_usable_password()
+
+
+def _check_not_service_account(user) -> None:
+    if is_service_account(user):
+        raise ValidationError(SERVICE_ACCOUNT_FIXED)
+
+
+def _check_scope_for_role(role, departments) -> None:
+    """A scoped role needs at least one department; any other role takes none."""
+    if role in SCOPED_ROLES and not departments:
+        raise ValidationError({"departments": SCOPE_REQUIRED})
+    if departments and role not in SCOPED_ROLES:
+        raise ValidationError({"departments": messages.SCOPE_NEEDS_SCOPED_ROLE})
+
+
 @transaction.atomic
 def account_set_role(*, actor, user, role: str | None):
     """Give ``user`` exactly one role (or none), ending their sessions if it changed.
@@ -77,18 +116,21 @@ def account_set_role(*, actor, user, role: str | None):
     (三员分立): no account can be both, say, system and audit administrator.
     """
     _check_not_self(actor, user)
+    _check_not_service_account(user)
     if role and role not in Role.values:
         raise ValidationError({"role": messages.UNKNOWN_ROLE})
     before = account_role(user)
     if (before or None) == (role or None):
         return
     user.groups.set([Group.objects.get(name=role)] if role else [])
+    detail = {"from": before or "", "to": role or ""}
     if role in ADMIN_ROLES or role not in SCOPED_ROLES:
-        _clear_scope(user)
-    audit_record(
-        Event.ROLE_CHANGE, actor=actor, obj=user, object_repr=_account_repr(user),
-        detail={"from": before or "", "to": role or ""},
-    )
+        # The scope goes with the role; the role change's row says which departments it took along.
+        cleared = [department.name for department in account_scope(user)]
+        if cleared:
+            _clear_scope(user)
+            detail["scope_cleared"] = cleared
+    audit_record(Event.ROLE_CHANGE, actor=actor, obj=user, object_repr=_account_repr(user), detail=detail)
     _end_sessions(user)
 
 
@@ -112,6 +154,7 @@ def _clear_scope(user) -> None:
 def account_set_scope(*, actor, user, departments):
     """Set the departments whose cadres (sub-departments included) ``user`` may see."""
     _check_not_self(actor, user)
+    _check_not_service_account(user)
     role = account_role(user)
     wanted = {department.pk: department for department in departments}
     if wanted and role not in SCOPED_ROLES:
@@ -130,6 +173,38 @@ def account_set_scope(*, actor, user, departments):
             "to": sorted(department.name for department in wanted.values()),
         },
     )
+
+
+@transaction.atomic
+def account_update(*, actor, user, full_name: str, display_title: str = "", role: str | None = None, departments=()):
+    """Set an account's name, title, role and scope in one go: all of it, or nothing.
+
+    Each kind of change writes its own audit row: name and title (``update``), role
+    (``role_change``, which ends the account's sessions) and scope (``scope_change``).
+    """
+    _check_not_self(actor, user)
+    _check_not_service_account(user)
+    role = role or None
+    departments = list(departments)
+    _check_scope_for_role(role, departments)
+    full_name, display_title = full_name.strip(), display_title.strip()
+    profile = _profile(user)
+    changes = {}
+    if user.first_name != full_name:
+        changes["full_name"] = {"from": user.first_name, "to": full_name}
+        user.first_name = full_name
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["first_name"])
+    if profile.display_title != display_title:
+        changes["display_title"] = {"from": profile.display_title, "to": display_title}
+        profile.display_title = display_title
+        profile.full_clean(exclude=["user", "created_by"])
+        profile.save(update_fields=["display_title"])
+    if changes:
+        audit_record(Event.UPDATE, actor=actor, obj=user, object_repr=_account_repr(user), detail=changes)
+    account_set_role(actor=actor, user=user, role=role)
+    account_set_scope(actor=actor, user=user, departments=departments)
+    return user
 
 
 def _end_sessions(user) -> None:
@@ -156,7 +231,9 @@ def account_disable(*, actor, user, reason: str = ""):
 
 @transaction.atomic
 def account_enable(*, actor, user):
+    """Let a disabled account log in again (with the password it had)."""
     _check_not_self(actor, user)
+    _check_not_service_account(user)
     if user.is_active:
         return
     user.is_active = True
@@ -168,6 +245,7 @@ def account_enable(*, actor, user):
 def account_reset_password(*, actor, user, password: str):
     """Set a temporary password that ``user`` must change at their next login; end their sessions."""
     _check_not_self(actor, user)
+    _check_not_service_account(user)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -178,6 +256,34 @@ def account_reset_password(*, actor, user, password: str):
     _end_sessions(user)
     _unlock(user)
     audit_record(Event.PASSWORD_RESET, actor=actor, obj=user, object_repr=_account_repr(user))
+
+
+def temporary_password(*, username: str = "", full_name: str = "") -> str:
+    """Return a random password from all four character classes that passes every password rule.
+
+    The rules include "not similar to the username", so the account's names are checked too.
+    """
+    probe = User(username=username, first_name=full_name)
+    every = "".join(_PASSWORD_ALPHABETS)
+    shuffle = secrets.SystemRandom().shuffle
+    for _ in range(100):
+        chars = [secrets.choice(alphabet) for alphabet in _PASSWORD_ALPHABETS]
+        chars += [secrets.choice(every) for _ in range(TEMPORARY_PASSWORD_LENGTH - len(chars))]
+        shuffle(chars)
+        password = "".join(chars)
+        try:
+            validate_password(password, probe)
+        except ValidationError:
+            continue
+        return password
+    raise RuntimeError("could not generate a password that passes AUTH_PASSWORD_VALIDATORS")
+
+
+def account_reset_temporary_password(*, actor, user) -> str:
+    """Reset ``user``'s password to a generated temporary one and return it (to be shown once)."""
+    password = temporary_password(username=user.get_username(), full_name=user.first_name)
+    account_reset_password(actor=actor, user=user, password=password)
+    return password
 
 
 @transaction.atomic
@@ -206,5 +312,7 @@ def _unlock(user) -> None:
 @transaction.atomic
 def account_unlock(*, actor, user):
     """Lift a login lockout before its 30 minutes are over."""
+    _check_not_self(actor, user)
+    _check_not_service_account(user)
     _unlock(user)
     audit_record(Event.ACCOUNT_UNLOCK, actor=actor, obj=user, object_repr=_account_repr(user))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_delete, tracked_save
 from cadres import messages
 from cadres.codes import PersonnelStatus
@@ -30,6 +31,13 @@ CADRE_EDITABLE_FIELDS = (
 )
 
 
+def _audit(event: str, *, actor, cadre: Cadre, record=None, record_id=None, reason: str = "", **detail) -> None:
+    """Write the one audit row of a change to ``cadre``'s data (its own fields or one of its records)."""
+    if record is not None:
+        detail.update(record=str(record._meta.verbose_name), record_id=record_id or record.pk)
+    audit_record(event, actor=actor, obj=cadre, detail={"reason": reason, **detail})
+
+
 def _fill_from_id_number(cadre: Cadre) -> None:
     """Take a missing birth date or gender from the ID number (which ``clean`` then checks)."""
     try:
@@ -46,6 +54,7 @@ def cadre_create(*, actor, reason: str = "", **fields) -> Cadre:
     cadre = Cadre(**fields)
     _fill_from_id_number(cadre)
     tracked_save(cadre, actor=actor, reason=reason or "新增干部")
+    _audit(Event.CREATE, actor=actor, cadre=cadre, reason=reason or "新增干部")
     return cadre
 
 
@@ -58,6 +67,7 @@ def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | Non
     unknown = set(data) - set(CADRE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    changed = sorted(field for field, value in data.items() if getattr(locked, field) != value)
     for field, value in data.items():
         setattr(locked, field, value)
     _fill_from_id_number(locked)
@@ -65,6 +75,9 @@ def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | Non
     locked.full_clean(exclude=["version"])
     tracked_save(locked, actor=actor, reason=reason or "修改基本信息", clean=False)
     locked.refresh_from_db(fields=["version"])
+    # Field names only: the values (an ID number among them) stay in the history, not in the audit log.
+    _audit(Event.UPDATE, actor=actor, cadre=locked, reason=reason or "修改基本信息",
+           fields=[str(Cadre._meta.get_field(name).verbose_name) for name in changed])
     return locked
 
 
@@ -75,7 +88,9 @@ def cadre_set_status(*, actor, cadre: Cadre, status: str, status_date: dt.date |
         raise ValidationError({"status_date": messages.STATUS_DATE_REQUIRED})
     cadre.status = status
     cadre.status_date = None if status == PersonnelStatus.ACTIVE else status_date
-    tracked_save(cadre, actor=actor, reason=reason or f"人员状态变更为{cadre.get_status_display()}")
+    reason = reason or f"人员状态变更为{cadre.get_status_display()}"
+    tracked_save(cadre, actor=actor, reason=reason)
+    _audit(Event.UPDATE, actor=actor, cadre=cadre, reason=reason, fields=["人员状态"])
     return cadre
 
 
@@ -85,13 +100,18 @@ def cadre_set_status(*, actor, cadre: Cadre, status: str, status_date: dt.date |
 @transaction.atomic
 def education_save(*, actor, education: Education, reason: str = "") -> Education:
     """Add or correct one education record."""
+    event = Event.CREATE if education._state.adding else Event.UPDATE
     tracked_save(education, actor=actor, reason=reason or "学历学位")
+    _audit(event, actor=actor, cadre=education.cadre, record=education, reason=reason or "学历学位")
     return education
 
 
 @transaction.atomic
 def education_delete(*, actor, education: Education) -> None:
+    record_id = education.pk
     tracked_delete(education, actor=actor, reason="删除学历学位")
+    _audit(Event.DELETE, actor=actor, cadre=education.cadre, record=education, record_id=record_id,
+           reason="删除学历学位")
 
 
 # --- posts and ranks ---------------------------------------------------------------------------
@@ -149,14 +169,17 @@ def post_start(*, actor, cadre: Cadre, department, title: str, level: str = "", 
                           document=document)
     tracked_save(post, actor=actor, reason=reason)
     refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
+    _audit(Event.CREATE, actor=actor, cadre=cadre, record=post, reason=reason)
     return post
 
 
 @transaction.atomic
 def post_save(*, actor, post: PostAssignment, reason: str = "") -> PostAssignment:
     """Correct a post assignment (title, level, dates, department)."""
-    tracked_save(post, actor=actor, reason=reason or "更正任职记录")
-    refresh_current_assignments(actor=actor, cadre=post.cadre, reason=reason or "更正任职记录")
+    reason = reason or "更正任职记录"
+    tracked_save(post, actor=actor, reason=reason)
+    refresh_current_assignments(actor=actor, cadre=post.cadre, reason=reason)
+    _audit(Event.UPDATE, actor=actor, cadre=post.cadre, record=post, reason=reason)
     return post
 
 
@@ -169,9 +192,10 @@ def post_end(*, actor, post: PostAssignment, end_date: dt.date, reason: str = ""
 
 @transaction.atomic
 def post_delete(*, actor, post: PostAssignment) -> None:
-    cadre = post.cadre
+    cadre, record_id = post.cadre, post.pk
     tracked_delete(post, actor=actor, reason="删除任职记录")
     refresh_current_assignments(actor=actor, cadre=cadre, reason="删除任职记录")
+    _audit(Event.DELETE, actor=actor, cadre=cadre, record=post, record_id=record_id, reason="删除任职记录")
 
 
 @transaction.atomic
@@ -184,18 +208,22 @@ def rank_start(*, actor, cadre: Cadre, rank: str, start_date: dt.date | None, do
     assignment = RankAssignment(cadre=cadre, rank=rank, start_date=start_date, document=document)
     tracked_save(assignment, actor=actor, reason=reason)
     refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
+    _audit(Event.CREATE, actor=actor, cadre=cadre, record=assignment, reason=reason)
     return assignment
 
 
 @transaction.atomic
 def rank_save(*, actor, assignment: RankAssignment, reason: str = "") -> RankAssignment:
-    tracked_save(assignment, actor=actor, reason=reason or "更正职级记录")
-    refresh_current_assignments(actor=actor, cadre=assignment.cadre, reason=reason or "更正职级记录")
+    reason = reason or "更正职级记录"
+    tracked_save(assignment, actor=actor, reason=reason)
+    refresh_current_assignments(actor=actor, cadre=assignment.cadre, reason=reason)
+    _audit(Event.UPDATE, actor=actor, cadre=assignment.cadre, record=assignment, reason=reason)
     return assignment
 
 
 @transaction.atomic
 def rank_delete(*, actor, assignment: RankAssignment) -> None:
-    cadre = assignment.cadre
+    cadre, record_id = assignment.cadre, assignment.pk
     tracked_delete(assignment, actor=actor, reason="删除职级记录")
     refresh_current_assignments(actor=actor, cadre=cadre, reason="删除职级记录")
+    _audit(Event.DELETE, actor=actor, cadre=cadre, record=assignment, record_id=record_id, reason="删除职级记录")

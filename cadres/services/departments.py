@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadres.models import Department
 
@@ -32,6 +33,7 @@ def department_create(*, actor, name: str, parent: Department | None, kind: str 
     department.path = (parent.path if parent else "/") + department.path_segment()
     # ``path`` is excluded from history: a plain update, so the creation leaves one history row, not two.
     Department.objects.filter(pk=department.pk).update(path=department.path)
+    audit_record(Event.CREATE, actor=actor, obj=department, detail={"reason": reason or "新增单位"})
     return department
 
 
@@ -52,6 +54,7 @@ def department_update(*, actor, department: Department, reason: str = "", **fiel
             node.path = new_path + node.path[len(old_path):]
         Department.objects.bulk_update(subtree, ["path"])
         department.path = new_path
+    audit_record(Event.UPDATE, actor=actor, obj=department, detail={"reason": reason or "修改单位"})
     return department
 
 

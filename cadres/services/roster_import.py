@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadres import messages
 from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
@@ -215,8 +216,11 @@ def _rank_text(rank, start) -> str:
 
 
 @transaction.atomic
-def apply_roster_import(plan: ImportPlan, *, actor) -> ImportResult:
-    """Write a valid plan in one transaction; history rows name ``actor``."""
+def apply_roster_import(plan: ImportPlan, *, actor, source: str = "") -> ImportResult:
+    """Write a valid plan in one transaction; history rows name ``actor``; one audit row for the import.
+
+    ``source`` names the workbook (or the demo data) in the audit row.
+    """
     if not plan.is_valid:
         raise ValueError("an import plan with errors cannot be applied")
     departments: dict = {}
@@ -225,7 +229,13 @@ def apply_roster_import(plan: ImportPlan, *, actor) -> ImportResult:
     changed = plan.of_kind("changed")
     for row_plan in changed:
         _update_cadre(row_plan.cadre, row_plan.row, actor=actor, departments=departments)
-    return ImportResult(created=len(new_rows), updated=len(changed), unchanged=len(plan.of_kind("unchanged")))
+    result = ImportResult(created=len(new_rows), updated=len(changed), unchanged=len(plan.of_kind("unchanged")))
+    audit_record(
+        Event.IMPORT, actor=actor, object_type="cadres.cadre", object_repr=source or "花名册",
+        detail={"file": source, "created": result.created, "updated": result.updated,
+                "unchanged": result.unchanged},
+    )
+    return result
 
 
 def _create_cadres(rows: list[RosterRow], *, actor, departments: dict) -> None:
@@ -332,7 +342,7 @@ def roster_import_record(*, actor, file_name: str, content: bytes, plan: ImportP
 @transaction.atomic
 def roster_import_confirm(*, actor, record: RosterImport, plan: ImportPlan) -> ImportResult:
     """Apply the confirmed upload and drop its stored workbook."""
-    result = apply_roster_import(plan, actor=actor)
+    result = apply_roster_import(plan, actor=actor, source=record.file_name)
     record.state = RosterImport.State.APPLIED
     record.applied_at = timezone.now()
     record.created_count, record.updated_count = result.created, result.updated

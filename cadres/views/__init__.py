@@ -4,6 +4,7 @@ from cadres.views.record import (  # noqa: F401
     CadreCreateView,
     CadreDetailView,
     CadrePhotoView,
+    CadreRevealIdView,
     CadreStatusView,
     CadreUpdateView,
     EducationCreateView,

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, View
 from django.views.generic.edit import CreateView, DeleteView, UpdateView
 
+from cadre_office.audit.services import Event, audit_record
 from cadre_office.views import ServiceFormMixin
 from cadres import permissions, services
 from cadres.forms import (
@@ -25,12 +27,20 @@ from cadres.selectors import cadre_history, cadre_record, department_choices, hi
 
 
 class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """The full record. Every view of it is audited; the ID number shows masked until revealed."""
+
     permission_required = "cadres.view_cadre"
     template_name = "cadres/cadre_detail.html"
     context_object_name = "cadre"
+    revealed = False
 
     def get_object(self, queryset=None):
         return cadre_record(self.request.user, self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(Event.VIEW_RECORD, actor=request.user, obj=self.object)
+        return response
 
     def get_context_data(self, **kwargs):
         cadre = self.object
@@ -42,10 +52,31 @@ class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             highest_fulltime=highest_education(cadre, Education.Kind.FULL_TIME),
             highest_parttime=highest_education(cadre, Education.Kind.PART_TIME),
             history=cadre_history(cadre),
-            show_full_id=permissions.can_see_full_id_number(user),
+            can_reveal_id=permissions.can_see_full_id_number(user),
+            revealed=self.revealed,
             can_edit=permissions.can_edit_cadre(user, cadre),
             **kwargs,
         )
+
+
+class CadreRevealIdView(CadreDetailView):
+    """Reveal a cadre's full ID number: an explicit, permitted POST that writes an access record.
+
+    htmx swaps in just the number; a plain form post gets the record page with it shown.
+    The audit row says who, whose, which field, when and from where, never the value.
+    """
+
+    permission_required = ("cadres.view_cadre", "cadres.view_full_id_number")
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = cadre = get_object_or_404(permissions.visible_to(request.user), pk=kwargs["pk"])
+        audit_record(Event.REVEAL, actor=request.user, obj=cadre, detail={"field": "身份证号"})
+        if request.htmx:
+            return render(request, "cadres/_id_number.html", {"cadre": cadre, "revealed": True})
+        self.object = self.get_object()
+        self.revealed = True
+        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 class CadrePhotoView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -79,13 +110,25 @@ class CadreCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMi
 
 
 class CadreScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Views about one cadre: ``self.cadre`` is looked up in the user's scope (404 outside it)."""
+    """Views about one cadre: ``self.cadre`` is looked up in the user's scope.
+
+    The order of the checks is deliberate: anonymous → login; no right to read cadres →
+    403; a cadre outside the user's scope → 404 (whatever the action, so a department head
+    cannot learn that another department's cadre exists); then the action's own
+    permission → 403.
+    """
 
     permission_required = "cadres.change_cadre"
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not request.user.has_perm("cadres.view_cadre"):
+                raise PermissionDenied
+            self.cadre  # noqa: B018  (404 outside the scope, before the action's permission check)
+        return super().dispatch(request, *args, **kwargs)
+
     @cached_property
     def cadre(self):
-        # Looked up after the permission check of dispatch(): without the permission, 403; outside scope, 404.
         return get_object_or_404(permissions.visible_to(self.request.user), pk=self.kwargs["cadre_pk"])
 
     def get_context_data(self, **kwargs):
@@ -104,7 +147,11 @@ class CadreUpdateView(CadreScopedMixin, ServiceFormMixin, UpdateView):
         return self.cadre
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
+        return {
+            **super().get_form_kwargs(),
+            "departments": department_choices(self.request.user),
+            "full_id": permissions.can_see_full_id_number(self.request.user),
+        }
 
     def perform(self, form):
         return services.cadre_update(

@@ -7,6 +7,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.views.generic import ListView, View
 
+from cadre_office.audit.services import Event, audit_record
 from cadre_office.xlsx import XLSX_CONTENT_TYPE
 from cadres.forms import RosterFilterForm
 from cadres.permissions import can_see_full_id_number
@@ -57,7 +58,6 @@ class CadreListView(RosterFilterMixin, ListView):
             query_string=query.urlencode(),
             sort_query_string=sort_query.urlencode(),
             page_sizes=PAGE_SIZES,
-            show_full_id=can_see_full_id_number(self.request.user),
         )
         return context
 
@@ -68,6 +68,13 @@ class CadreExportView(RosterFilterMixin, View):
     permission_required = ("cadres.view_cadre", "cadres.export_roster")
 
     def get(self, request):
-        export = RosterExport(self.get_queryset(), full_id=can_see_full_id_number(request.user))
-        return FileResponse(io.BytesIO(export.render()), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
+        queryset = self.get_queryset()
+        full_id = can_see_full_id_number(request.user)
+        export = RosterExport(queryset, full_id=full_id)
+        content = export.render()
+        audit_record(
+            Event.EXPORT, actor=request.user, object_type="cadres.cadre", object_repr="干部花名册",
+            detail={"filters": request.GET.urlencode(), "rows": export.row_count, "full_id_number": full_id},
+        )
+        return FileResponse(io.BytesIO(content), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
                             filename=f"干部花名册_{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,8 +1,11 @@
 """python manage.py import_roster PATH [--dry-run] [--user USERNAME]"""
 
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cadre_office.audit.context import audit_source
 from cadre_office.history import service_account
 from cadres.roster_workbook import WorkbookRejected, read_roster
 from cadres.services import apply_roster_import, plan_roster_import
@@ -38,7 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(f"校验通过（未写入）：将新增 {counts['new']}，更新 {counts['changed']}，"
                               f"未变 {counts['unchanged']}")
             return
-        result = apply_roster_import(plan, actor=self._actor(user))
+        with audit_source("command:import_roster"):
+            result = apply_roster_import(plan, actor=self._actor(user), source=os.path.basename(path))
         self.stdout.write(f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
 
     def _actor(self, username):

@@ -1,0 +1,151 @@
+"""Reads of the account pages: accounts with their role, scope and login state, in fixed queries.
+
+Nothing here touches cadre data or the audit log (三员分立): an account's page shows the
+account, never what its holder did.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cadre_office.accounts.roles import Role
+
+User = get_user_model()
+
+NO_ROLE = "none"
+
+
+class AccountState:
+    """Values of the list's state filter."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    LOCKED = "locked"
+    SERVICE = "service"
+
+    choices = [
+        (ACTIVE, "启用"),
+        (DISABLED, "停用"),
+        (LOCKED, "锁定"),
+        (SERVICE, "系统任务账号"),
+    ]
+
+
+@dataclass(frozen=True)
+class AccountFilters:
+    q: str = ""
+    role: str = ""
+    state: str = ""
+
+
+def _service_account_q() -> Q:
+    # What cadre_office.history.service_account creates: inactive, with no usable password.
+    return Q(is_active=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+def _recent_failures():
+    """Failed logins counted the way django-axes counts them for a lockout by username.
+
+    axes keeps one AccessAttempt per (username, address, browser), each with its failure
+    count and the time of its latest failure, and sums the rows newer than the cool-off.
+    """
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    total = (
+        AccessAttempt.objects.filter(username=OuterRef("username"), attempt_time__gte=since)
+        .order_by()
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def accounts():
+    """Return every account with its title, password date, recent failures and state flags.
+
+    The role (groups) and the departments granted come in two prefetches, whatever the
+    number of accounts: ``user.groups.all()`` and ``user.scope_grants``.
+    """
+    from cadres.models import DepartmentUserObjectPermission
+
+    grants = (
+        DepartmentUserObjectPermission.objects.filter(permission__codename="view_department_cadres")
+        .select_related("content_object")
+        .order_by("content_object__path")
+    )
+    return (
+        User.objects.annotate(
+            display_title=Coalesce(F("profile__display_title"), Value("")),
+            password_changed_at=F("profile__password_changed_at"),
+            must_change_password=Coalesce(F("profile__must_change_password"), Value(True)),
+            recent_failures=_recent_failures(),
+            is_locked=Case(
+                When(recent_failures__gte=settings.AXES_FAILURE_LIMIT, then=Value(True)),
+                default=Value(False), output_field=BooleanField(),
+            ),
+            is_service=Case(When(_service_account_q(), then=Value(True)), default=Value(False),
+                            output_field=BooleanField()),
+        )
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.order_by("name")),
+            Prefetch("departmentuserobjectpermission_set", queryset=grants, to_attr="scope_grants"),
+        )
+        .order_by("username")
+    )
+
+
+def manageable_accounts():
+    """Return the accounts the account pages may act on: every one but the service accounts."""
+    return accounts().exclude(_service_account_q())
+
+
+def account_list(filters: AccountFilters):
+    """Return the accounts matching the list's filter bar."""
+    queryset = accounts()
+    if filters.q:
+        queryset = queryset.filter(Q(username__icontains=filters.q) | Q(first_name__icontains=filters.q))
+    if filters.role == NO_ROLE:
+        queryset = queryset.exclude(Exists(Group.objects.filter(user=OuterRef("pk"), name__in=Role.values)))
+    elif filters.role:
+        queryset = queryset.filter(Exists(Group.objects.filter(user=OuterRef("pk"), name=filters.role)))
+    if filters.state == AccountState.ACTIVE:
+        queryset = queryset.filter(is_active=True)
+    elif filters.state == AccountState.DISABLED:
+        queryset = queryset.filter(is_active=False).exclude(_service_account_q())
+    elif filters.state == AccountState.LOCKED:
+        queryset = queryset.filter(is_locked=True)
+    elif filters.state == AccountState.SERVICE:
+        queryset = queryset.filter(_service_account_q())
+    return queryset
+
+
+def scope_department_choices(user=None):
+    """Return the departments a scope may name: the active ones, and any ``user`` already holds."""
+    from cadres.models import Department
+
+    held = Q(
+        departmentuserobjectpermission__user=user,
+        departmentuserobjectpermission__permission__codename="view_department_cadres",
+    ) if user is not None and user.pk else Q(pk__in=[])
+    return Department.objects.filter(Q(is_active=True) | held).distinct().in_tree_order()

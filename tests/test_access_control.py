@@ -1,0 +1,420 @@
+"""Who may see and do what (SECURITY.md items 2, 3, 4, 10, 11, 12, 13, 14).
+
+Every URL pattern is walked anonymously; a matrix gives, for each role and each page or
+action, the status it must get, including 404 for another department's cadre.
+"""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cadre_office.audit.models import AuditEvent
+from cadres.codes import Ethnicity, Gender, PoliticalStatus
+from cadres.models import Cadre, Department
+from tests.factories import CadreFactory, DepartmentFactory, log_in, role_user, unique_id_number
+
+pytestmark = pytest.mark.django_db
+
+# URL names an anonymous visitor may open (the login page and its second-factor steps redirect
+# to login themselves when nobody is logged in, so they are not listed).
+ANONYMOUS_ALLOWED = {"login"}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern)
+
+
+def _concrete(pattern: str) -> str:
+    """Turn a route or regex into a URL with made-up values for its parameters."""
+    url = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", pattern)  # regex groups (the admin's)
+    url = re.sub(r"<(?:str|slug|path):[^>]+>", "x", url)
+    url = re.sub(r"<(?:int:)?[^>]+>", "1", url)
+    url = url.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
+    return "/" + url.lstrip("/")
+
+
+ALL_URLS = sorted({(name, _concrete(route)) for name, route in _patterns()})
+
+
+def test_the_walk_covers_every_app():
+    names = {name for name, _ in ALL_URLS}
+    for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "accounts:user_list", "audit:event_list",
+                     "admin:index", "login", "logout", "home"):
+        assert expected in names, expected
+
+
+@pytest.mark.parametrize(("name", "url"), ALL_URLS, ids=[name or url for name, url in ALL_URLS])
+def test_anonymous_users_are_sent_to_login_or_refused_everywhere_but_the_allow_list(client, name, url):
+    if name in ANONYMOUS_ALLOWED:
+        assert client.get(url).status_code == 200
+        return
+    login = reverse("login")
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if response.status_code == 302:
+            # Follow the chain (the admin's login hands over to the application's login).
+            location = response["Location"]
+            while not location.startswith(login) and location.startswith("/"):
+                hop = client.get(location)
+                assert hop.status_code == 302, (method, url, location, hop.status_code)
+                location = hop["Location"]
+            assert location.startswith(login), (method, url, location)
+        else:
+            assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+            assert response.status_code != 404 or "/static/" in url, (method, url)
+
+
+# --- the role matrix ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    """Two departments (办公室 with a sub-unit, and 财务科), cadres in each, and one user per role."""
+    office = DepartmentFactory(name="办公室")
+    archive = DepartmentFactory(name="档案组", parent=office)
+    finance = DepartmentFactory(name="财务科")
+    own = [CadreFactory(department=office, name="本科室甲"), CadreFactory(department=office, name="本科室乙"),
+           CadreFactory(department=archive, name="下级单位丙")]
+    other = [CadreFactory(department=finance, name="他科室丁"), CadreFactory(department=finance, name="他科室戊")]
+    users = {
+        "人事干部": role_user("人事干部"),
+        "局领导": role_user("局领导"),
+        "科室负责人": role_user("科室负责人", departments=[office]),
+        "纪检监察": role_user("纪检监察"),
+        "系统管理员": role_user("系统管理员"),
+        "安全管理员": role_user("安全管理员"),
+        "审计管理员": role_user("审计管理员"),
+    }
+    return {"office": office, "finance": finance, "own": own, "other": other, "users": users}
+
+
+ROLES = ["人事干部", "局领导", "科室负责人", "纪检监察", "系统管理员", "安全管理员", "审计管理员"]
+
+# (page or action, method, URL builder, {role: status}); roles not listed get 403.
+MATRIX = [
+    ("roster", "get", lambda w: reverse("cadres:cadre_list"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("own record", "get", lambda w: reverse("cadres:cadre_detail", args=[w["own"][2].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("other department's record", "get", lambda w: reverse("cadres:cadre_detail", args=[w["other"][0].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("edit own", "get", lambda w: reverse("cadres:cadre_update", args=[w["own"][0].pk]),
+     {"人事干部": 200}),
+    ("edit other department's", "get", lambda w: reverse("cadres:cadre_update", args=[w["other"][0].pk]),
+     {"人事干部": 200, "科室负责人": 404}),
+    ("post to other department's edit", "post", lambda w: reverse("cadres:cadre_update", args=[w["other"][0].pk]),
+     {"人事干部": 200, "科室负责人": 404}),
+    ("change status of other department's", "get",
+     lambda w: reverse("cadres:cadre_status", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
+    ("add post to other department's", "get",
+     lambda w: reverse("cadres:post_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
+    ("photo of other department's", "get", lambda w: reverse("cadres:cadre_photo", args=[w["other"][0].pk]),
+     {"人事干部": 404, "局领导": 404, "科室负责人": 404, "纪检监察": 404}),  # no photo: 404 for all who may read
+    ("new cadre", "get", lambda w: reverse("cadres:cadre_create"), {"人事干部": 200}),
+    ("export", "get", lambda w: reverse("cadres:cadre_export"), {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("import", "get", lambda w: reverse("cadres:import_upload"), {"人事干部": 200}),
+    ("reveal ID", "post", lambda w: reverse("cadres:cadre_reveal_id", args=[w["own"][0].pk]), {"人事干部": 200}),
+    ("departments", "get", lambda w: reverse("cadres:department_list"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200, "系统管理员": 200, "安全管理员": 200}),
+    ("new department", "get", lambda w: reverse("cadres:department_create"), {"人事干部": 200, "系统管理员": 200}),
+    ("accounts", "get", lambda w: reverse("accounts:user_list"), {"系统管理员": 200, "安全管理员": 200}),
+    ("audit log", "get", lambda w: reverse("audit:event_list"), {"审计管理员": 200}),
+    ("audit export", "get", lambda w: reverse("audit:event_export"), {"审计管理员": 200}),
+    ("admin", "get", lambda w: "/admin/", {}),  # no role is staff: the admin is for emergencies only
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("action", "method", "url", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
+def test_role_matrix(client, world, role, action, method, url, expected):
+    log_in(client, world["users"][role])
+    response = getattr(client, method)(url(world))
+    want = expected.get(role, 403)
+    if role == "人事干部" and method == "post" and "edit" in action:
+        want = 200  # an empty form comes back with its errors
+    if action == "admin":
+        # Non-staff users are sent to the admin's login, which the app's own login guards.
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        return
+    assert response.status_code == want, (role, action, response.status_code)
+
+
+def test_department_head_list_search_and_export_hold_only_their_departments(client, world):
+    head = world["users"]["科室负责人"]
+    log_in(client, head)
+    own_names = {c.name for c in world["own"]}
+    response = client.get(reverse("cadres:cadre_list"))
+    assert {c.name for c in response.context["cadres"]} == own_names  # includes the sub-department's cadre
+    assert response.context["paginator"].count == len(world["own"])
+
+    # Searching for another department's cadre by name finds nothing; filtering by that department shows none.
+    assert client.get(reverse("cadres:cadre_list"), {"q": "他科室丁"}).context["paginator"].count == 0
+    filtered = client.get(reverse("cadres:cadre_list"), {"department": world["finance"].pk})
+    assert not {c.name for c in filtered.context["cadres"]} & {c.name for c in world["other"]}
+
+    export = client.get(reverse("cadres:cadre_export"))
+    names = _xlsx_column(export, "姓名")
+    assert set(names) == own_names and len(names) == len(world["own"])
+    export = client.get(reverse("cadres:cadre_export"), {"q": "他科室"})
+    assert _xlsx_column(export, "姓名") == []
+
+
+def test_department_head_sees_only_their_departments_in_the_filters(client, world):
+    log_in(client, world["users"]["科室负责人"])
+    response = client.get(reverse("cadres:cadre_list"))
+    choices = {str(label) for _, label in response.context["filter_form"].fields["department"].choices}
+    assert not any("财务科" in label for label in choices)
+
+
+def _xlsx_column(response, header) -> list:
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    index = rows[0].index(header)
+    return [row[index] for row in rows[1:]]
+
+
+# --- ID numbers (SECURITY.md 13, 14) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["局领导", "科室负责人", "纪检监察"])
+def test_the_full_id_number_is_absent_from_html_and_xlsx_without_the_right(client, world, role):
+    cadre = world["own"][0]
+    log_in(client, world["users"][role])
+    masked = cadre.id_number[:6] + "********" + cadre.id_number[-4:]
+    pages = [client.get(reverse("cadres:cadre_list")), client.get(reverse("cadres:cadre_detail", args=[cadre.pk]))]
+    for page in pages:
+        html = page.content.decode()
+        assert cadre.id_number not in html
+        assert masked in html
+    assert "查看完整号码" not in pages[1].content.decode()
+    export = client.get(reverse("cadres:cadre_export"))
+    if export.status_code == 200:
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(export.streaming_content)))
+        xml = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        assert cadre.id_number not in xml
+        assert masked in xml
+    # Nor can they reveal it.
+    assert client.post(reverse("cadres:cadre_reveal_id", args=[cadre.pk])).status_code == 403
+
+
+def test_the_full_id_number_is_absent_from_the_history_tab(client, world, actor):
+    from cadres.services import cadre_update
+
+    cadre = world["own"][0]
+    old = cadre.id_number
+    new = unique_id_number(cadre.birth_date, cadre.gender)
+    cadre_update(actor=actor, cadre=cadre, data={"id_number": new})
+    log_in(client, world["users"]["局领导"])
+    html = client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    assert old not in html and new not in html
+
+
+def test_personnel_staff_reveal_the_number_explicitly_and_leave_an_access_record(client, world):
+    staff = world["users"]["人事干部"]
+    cadre = world["own"][0]
+    log_in(client, staff)
+    page = client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    assert cadre.id_number not in page and "查看完整号码" in page  # masked until asked for
+
+    before = AuditEvent.objects.count()
+    response = client.post(reverse("cadres:cadre_reveal_id", args=[cadre.pk]), HTTP_HX_REQUEST="true",
+                           REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 200 and cadre.id_number in response.content.decode()
+    assert AuditEvent.objects.count() == before + 1
+    row = AuditEvent.objects.latest("id")
+    assert (row.event, row.user, row.username, row.ip, row.object_type, row.object_id, row.outcome) == (
+        "reveal", staff, staff.username, "10.1.2.3", "cadres.cadre", str(cadre.pk), "success")
+    assert row.detail == {"field": "身份证号"}
+    assert cadre.id_number not in str(row.detail) + row.object_repr
+
+    # Without htmx, the same POST returns the record page with the number shown.
+    response = client.post(reverse("cadres:cadre_reveal_id", args=[cadre.pk]))
+    assert response.status_code == 200 and cadre.id_number in response.content.decode()
+
+
+def test_the_edit_form_holds_no_full_id_for_an_editor_without_the_right(client, world):
+    from django.contrib.auth.models import Permission
+
+    cadre = world["own"][0]
+    editor = role_user("局领导")
+    editor.user_permissions.add(Permission.objects.get(codename="change_cadre"))
+    log_in(client, editor)
+    response = client.get(reverse("cadres:cadre_update", args=[cadre.pk]))
+    assert response.status_code == 200 and cadre.id_number not in response.content.decode()
+
+
+# --- audit of cadre data (SECURITY.md 15) --------------------------------------------------------
+
+
+def test_viewing_editing_and_exporting_each_write_exactly_one_audit_row(client, world):
+    staff = world["users"]["人事干部"]
+    cadre = world["own"][0]
+    log_in(client, staff)
+
+    def one_row(event, call):
+        before = set(AuditEvent.objects.values_list("id", flat=True))
+        response = call()
+        rows = list(AuditEvent.objects.exclude(id__in=before))
+        assert [r.event for r in rows] == [event], [r.event for r in rows]
+        row = rows[0]
+        assert row.user == staff and row.username == staff.username and row.ip == "127.0.0.1"
+        assert row.at is not None and row.outcome == "success" and row.source == "web"
+        return response, row
+
+    _, row = one_row("view_record", lambda: client.get(reverse("cadres:cadre_detail", args=[cadre.pk])))
+    assert (row.object_type, row.object_id, row.object_repr) == ("cadres.cadre", str(cadre.pk), cadre.name)
+
+    data = {"name": cadre.name, "gender": cadre.gender, "id_number": cadre.id_number,
+            "birth_date": cadre.birth_date.isoformat(), "ethnicity": cadre.ethnicity,
+            "political_status": cadre.political_status, "department": cadre.department_id,
+            "health": "良好", "version": cadre.version}
+    response, row = one_row("update", lambda: client.post(reverse("cadres:cadre_update", args=[cadre.pk]), data))
+    assert response.status_code == 302
+    assert row.detail["fields"] == ["健康状况"] and row.object_id == str(cadre.pk)
+
+    post_data = {"department": cadre.department_id, "title": "副主任", "level": "52", "start_date": "2024-01-01"}
+    response, row = one_row("create", lambda: client.post(reverse("cadres:post_create", args=[cadre.pk]), post_data))
+    assert response.status_code == 302 and row.detail["record"] == "职务任职"
+    post = cadre.posts.get()
+    _, row = one_row("delete", lambda: client.post(reverse("cadres:post_delete", args=[cadre.pk, post.pk])))
+    assert row.detail["record_id"] == post.pk
+
+    _, row = one_row("export", lambda: client.get(reverse("cadres:cadre_export"), {"q": "本科室"}))
+    assert row.detail["rows"] == 2 and row.detail["filters"] == "q=%E6%9C%AC%E7%A7%91%E5%AE%A4"
+
+
+def test_a_command_import_writes_one_audit_row_naming_the_command(tmp_path, world):
+    from django.core.management import call_command
+
+    from tests.cadres.workbooks import build_roster, valid_rows
+
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(build_roster(valid_rows(3)))
+    before = set(AuditEvent.objects.values_list("id", flat=True))
+    call_command("import_roster", str(path), stdout=io.StringIO())
+    rows = list(AuditEvent.objects.exclude(id__in=before).filter(event="import"))
+    assert len(rows) == 1
+    assert rows[0].source == "command:import_roster" and rows[0].username == "import_roster"
+    assert rows[0].detail == {"file": "roster.xlsx", "created": 3, "updated": 0, "unchanged": 0}
+
+
+# --- scoping costs a fixed number of queries (SECURITY.md 12) ------------------------------------
+
+
+def _bulk_roster(n: int, departments: list[Department]) -> None:
+    import datetime as dt
+
+    Cadre.objects.bulk_create(
+        Cadre(name=f"批量{i}", gender=Gender.MALE, ethnicity=Ethnicity.HAN, birth_date=dt.date(1985, 1, 1),
+              id_number=unique_id_number(dt.date(1985, 1, 1), Gender.MALE), political_status=PoliticalStatus.CPC_MEMBER,
+              department=departments[i % len(departments)])
+        for i in range(n)
+    )
+
+
+def _roster_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["科室负责人", "人事干部"])
+def test_roster_query_count_is_the_same_with_50_and_5000_cadres_in_50_departments(client, role):
+    departments = [DepartmentFactory(name=f"单位{i:02d}") for i in range(50)]
+    user = role_user(role, departments=departments[:5] if role == "科室负责人" else ())
+    log_in(client, user)
+    url = reverse("cadres:cadre_list")
+    _bulk_roster(50, departments)
+    small = _roster_queries(client, url)
+    _bulk_roster(4950, departments)
+    assert Cadre.objects.count() == 5000
+    large = _roster_queries(client, url)
+    assert small == large
+    # 13: session, user, verified OTP device, user and group permissions, the count, the top
+    # bar's role, the filter form's departments, the page, its education records, and the
+    # session save (savepoint, update, release). For a department head the scope is a subquery
+    # inside the count and the page, not a query of its own.
+    assert large == 13
+
+
+# --- CSRF and headers (SECURITY.md 3, 4) ---------------------------------------------------------
+
+
+def test_a_post_without_csrf_token_is_refused_and_changes_nothing(world):
+    staff = world["users"]["人事干部"]
+    cadre = world["own"][0]
+    client = Client(enforce_csrf_checks=True)
+    log_in(client, staff)
+    response = client.post(reverse("cadres:cadre_status", args=[cadre.pk]),
+                           {"status": "retired", "status_date": "2026-01-01"})
+    assert response.status_code == 403
+    cadre.refresh_from_db()
+    assert cadre.status == "active"
+
+
+def test_security_headers_on_every_page(client, world):
+    log_in(client, world["users"]["人事干部"])
+    for url in (reverse("cadres:cadre_list"), reverse("cadres:cadre_detail", args=[world["own"][0].pk]),
+                reverse("login")):
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_no_template_carries_inline_script_style_or_event_handlers():
+    offenders = []
+    for path in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            offenders.append(f"{path}: inline <script>")
+        if re.search(r"<style\b", text) or re.search(r"\sstyle=\"", text):
+            offenders.append(f"{path}: inline style")
+        if re.search(r"\son[a-z]+=\"", text):
+            offenders.append(f"{path}: inline event handler")
+    assert offenders == []
+
+
+def test_logged_out_page_is_not_served_from_cache(client, world):
+    log_in(client, world["users"]["人事干部"])
+    client.post(reverse("logout"))
+    response = client.get(reverse("cadres:cadre_list"))
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_no_role_holds_two_administrator_roles_or_reads_across_the_separation(world):
+    """三员分立 (SECURITY.md 10) in the permissions themselves, not only in the menus."""
+    users = world["users"]
+    for role in ("系统管理员", "安全管理员", "审计管理员"):
+        user = get_user_model().objects.get(pk=users[role].pk)
+        assert user.groups.count() == 1
+        assert not user.has_perm("cadres.view_cadre")
+        assert not user.has_perm("cadres.change_cadre")
+    assert not users["系统管理员"].has_perm("audit.view_auditevent")
+    assert not users["安全管理员"].has_perm("audit.view_auditevent")
+    assert not users["审计管理员"].has_perm("accounts.manage_accounts")
+    assert users["安全管理员"].has_perm("accounts.assign_roles")
+    assert not users["系统管理员"].has_perm("accounts.assign_roles")
