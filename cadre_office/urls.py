@@ -11,3 +11,5 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "cadre_office.views.permission_denied"

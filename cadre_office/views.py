@@ -5,7 +5,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
-from django.views import View
+from django.views import View, defaults
+
+from cadre_office.audit.services import Event, Outcome, audit_record
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -62,3 +64,13 @@ class HomeView(LoginRequiredMixin, View):
             if request.user.has_perm(permission):
                 return redirect(url_name)
         raise PermissionDenied
+
+
+def permission_denied(request, exception=None):
+    """The 403 page; an authenticated user's refused request is audited (越权访问)."""
+    if request.user.is_authenticated:
+        audit_record(
+            Event.ACCESS_DENIED, actor=request.user, outcome=Outcome.DENIED, object_repr=request.path,
+            detail={"method": request.method},
+        )
+    return defaults.permission_denied(request, exception)

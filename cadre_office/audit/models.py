@@ -46,6 +46,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", "导出"
         DOWNLOAD = "download", "下载"
         WORKFLOW = "workflow", "流程操作"
+        ACCESS_DENIED = "access_denied", "越权访问"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"

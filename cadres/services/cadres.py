@@ -67,7 +67,8 @@ def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | Non
     unknown = set(data) - set(CADRE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    changed = sorted(field for field, value in data.items() if getattr(locked, field) != value)
+    # ``or None``: an empty photo is "" on the model and None from the form, the same value.
+    changed = sorted(field for field, value in data.items() if (getattr(locked, field) or None) != (value or None))
     for field, value in data.items():
         setattr(locked, field, value)
     _fill_from_id_number(locked)
