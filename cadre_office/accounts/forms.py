@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from cadre_office.accounts import messages
 from cadre_office.accounts.roles import ROLE_DESCRIPTIONS, Role
 from cadre_office.accounts.selectors import NO_ROLE, AccountFilters, AccountState, scope_department_choices
 
-PASSWORDS_DIFFER = "两次输入的密码不一致。"
-PASSWORD_HELP = "留空则由系统生成强密码（仅显示一次）；自行设置须至少 10 位，含大写字母、小写字母、数字、符号中的至少 3 类。"
+PASSWORD_HELP = (
+    "留空则由系统生成强密码（仅显示一次）；自行设置须至少 10 位，含大写字母、小写字母、数字、符号中的至少 3 类。"  # noqa: S105
+)
 SCOPE_HELP = "仅“科室负责人”需要选择，可按住 Ctrl 多选；授权某单位即含其下级单位。其他角色请留空。"
 ROLE_HELP = "一个账号只能有一个角色；三员（系统、安全、审计管理员）互相排斥。"
 
@@ -54,7 +56,9 @@ class AccountFilterForm(forms.Form):
 class AccountCreateForm(forms.Form):
     """A new account. Role and scope appear only for those who may assign roles (``with_role``)."""
 
-    username = forms.CharField(label="用户名", max_length=150, help_text="登录用，建议用姓名拼音；不区分大小写地不能重复。")
+    username = forms.CharField(
+        label="用户名", max_length=150, help_text="登录用，建议用姓名拼音；不能与已有用户名重复（不区分大小写）。"
+    )
     full_name = forms.CharField(label="姓名", max_length=150)
     display_title = forms.CharField(label="职务", max_length=50, required=False)
     password = forms.CharField(
@@ -66,6 +70,8 @@ class AccountCreateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    field_order = ["username", "full_name", "password", "password_confirm", "display_title"]
+
     def __init__(self, *args, with_role: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if with_role:
@@ -75,7 +81,7 @@ class AccountCreateForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password", "") != data.get("password_confirm", ""):
-            self.add_error("password_confirm", PASSWORDS_DIFFER)
+            self.add_error("password_confirm", messages.PASSWORDS_DIFFER)
         return data
 
     def service_data(self) -> dict:
@@ -105,6 +111,10 @@ class AccountUpdateForm(forms.Form):
             "full_name": data["full_name"], "display_title": data["display_title"],
             "role": data["role"] or None, "departments": list(data["departments"]),
         }
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation of an action that takes no input (the CSRF token is the whole form)."""
 
 
 class AccountDisableForm(forms.Form):

@@ -11,3 +11,8 @@ PASSWORD_CHANGE_REQUIRED = "为保障账号安全，请先修改密码（首次�
 LOCKED_OUT = "该账号因连续 5 次登录失败已被锁定 30 分钟，请稍后再试或联系安全管理员解锁。"
 OTP_REQUIRED = "管理员账号须通过动态口令（TOTP）二次验证。"
 OTP_INVALID = "动态口令不正确或已过期，请重新输入。"
+SERVICE_ACCOUNT_FIXED = (
+    "系统任务账号只用于记录导入、演示数据等后台任务的操作人，不能登录，也不能启用、重置密码或分配角色。"
+)
+SCOPE_REQUIRED = "“科室负责人”须至少选择一个管辖单位。"
+PASSWORDS_DIFFER = "两次输入的密码不一致。"

@@ -24,9 +24,6 @@ from cadre_office.audit.services import Event, audit_record
 
 SCOPE_PERMISSION = "cadres.view_department_cadres"
 
-# Texts the account pages show that messages.py does not hold yet (to move there).
-SERVICE_ACCOUNT_FIXED = "系统任务账号只用于记录导入、演示数据等后台任务的操作人，不能登录，也不能启用、重置密码或分配角色。"
-SCOPE_REQUIRED = "“科室负责人”须至少选择一个管辖单位。"
 
 # Temporary passwords: every character class, nothing easily misread (0/O, 1/l/I) when read out.
 _PASSWORD_ALPHABETS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "-_#@%+=?")
@@ -97,13 +94,13 @@ def is_service_account(user) -> bool:
 
 def _check_not_service_account(user) -> None:
     if is_service_account(user):
-        raise ValidationError(SERVICE_ACCOUNT_FIXED)
+        raise ValidationError(messages.SERVICE_ACCOUNT_FIXED)
 
 
 def _check_scope_for_role(role, departments) -> None:
     """A scoped role needs at least one department; any other role takes none."""
     if role in SCOPED_ROLES and not departments:
-        raise ValidationError({"departments": SCOPE_REQUIRED})
+        raise ValidationError({"departments": messages.SCOPE_REQUIRED})
     if departments and role not in SCOPED_ROLES:
         raise ValidationError({"departments": messages.SCOPE_NEEDS_SCOPED_ROLE})
 

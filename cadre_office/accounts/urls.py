@@ -1,5 +1,18 @@
-"""The security administrator's account management pages."""
+"""The system and security administrators' account pages (用户管理), under /system/users/."""
+
+from django.urls import path
+
+from cadre_office.accounts.views import users
 
 app_name = "accounts"
 
-urlpatterns = []
+urlpatterns = [
+    path("", users.UserListView.as_view(), name="user_list"),
+    path("new/", users.UserCreateView.as_view(), name="user_create"),
+    path("<int:pk>/", users.UserDetailView.as_view(), name="user_detail"),
+    path("<int:pk>/edit/", users.UserUpdateView.as_view(), name="user_update"),
+    path("<int:pk>/disable/", users.UserDisableView.as_view(), name="user_disable"),
+    path("<int:pk>/enable/", users.UserEnableView.as_view(), name="user_enable"),
+    path("<int:pk>/reset-password/", users.UserResetPasswordView.as_view(), name="user_reset_password"),
+    path("<int:pk>/unlock/", users.UserUnlockView.as_view(), name="user_unlock"),
+]

@@ -27,14 +27,11 @@ EXPORT_OBJECT_TYPE = "audit.auditevent"
 # An 18-character ID number standing alone (not part of a longer run of digits or letters).
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
-# How the keys found in ``detail`` read. Unknown keys are shown as they are.
+# How the keys found in ``detail`` read, in the order they are shown (PostgreSQL's jsonb does not
+# keep the order a dict was written in). Unknown keys follow, shown as they are.
 DETAIL_LABELS = {
     "from": "原值",
     "to": "新值",
-    "reason": "原因",
-    "rows": "行数",
-    "count": "数量",
-    "filters": "筛选条件",
     "field": "字段",
     "fields": "字段",
     "file": "文件",
@@ -49,6 +46,12 @@ DETAIL_LABELS = {
     "report": "报表",
     "format": "格式",
     "attempts": "尝试次数",
+    "failures": "失败次数",
+    "status": "状态",
+    "reason": "原因",
+    "filters": "筛选条件",
+    "rows": "行数",
+    "count": "数量",
     "date_from": "日期从",
     "date_to": "日期至",
     "username": "用户名",
@@ -56,6 +59,11 @@ DETAIL_LABELS = {
     "outcome": "结果",
     "ip": "地址",
     "q": "关键词",
+}
+
+# Coded values written by the app's own audit calls, as people read them.
+DETAIL_VALUES = {
+    "reason": {"locked_out": "账号锁定中"},
 }
 
 # What a from → to change is a change of, by event.
@@ -77,8 +85,16 @@ def mask_text(text: str) -> str:
     return _ID_NUMBER.sub(lambda match: mask_id_number(match.group(0)), text)
 
 
+_KEY_ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
+
+
 def _label(key: str) -> str:
     return DETAIL_LABELS.get(key, key)
+
+
+def _ordered(mapping: dict) -> list[tuple]:
+    """Return the items of ``mapping`` in the display order of ``DETAIL_LABELS``, unknown keys last by name."""
+    return sorted(mapping.items(), key=lambda item: (_KEY_ORDER.get(item[0], len(_KEY_ORDER)), str(item[0])))
 
 
 def _is_secret(key: str) -> bool:
@@ -96,7 +112,9 @@ def _value_text(key: str, value) -> str:
     if isinstance(value, list | tuple):
         return "、".join(_value_text("", item) for item in value) if value else NONE
     if isinstance(value, dict):
-        return "；".join(f"{_label(k)}：{_value_text(k, v)}" for k, v in value.items()) if value else NONE
+        return "；".join(f"{_label(k)}：{_value_text(k, v)}" for k, v in _ordered(value)) if value else NONE
+    if isinstance(value, str) and value in DETAIL_VALUES.get(key, {}):
+        return DETAIL_VALUES[key][value]
     if key == "event" and value in AuditEvent.Event.values:
         return AuditEvent.Event(value).label
     if key == "outcome" and value in AuditEvent.Outcome.values:
@@ -106,12 +124,14 @@ def _value_text(key: str, value) -> str:
 
 def detail_items(event: AuditEvent) -> list[tuple[str, str]]:
     """Return the event's detail as (label, text) pairs; a from/to pair reads ``原值 → 新值``."""
+    if event.detail in (None, {}, [], ""):
+        return []
     detail = event.detail if isinstance(event.detail, dict) else {"": event.detail}
     items = []
     if "from" in detail or "to" in detail:
         change = f"{_value_text('from', detail.get('from'))} → {_value_text('to', detail.get('to'))}"
         items.append((CHANGE_LABELS.get(event.event, "变更"), change))
-    for key, value in detail.items():
+    for key, value in _ordered(detail):
         if key in ("from", "to"):
             continue
         items.append((_label(key), _value_text(key, value)))
@@ -199,7 +219,7 @@ class AuditLogExport:
 
     def heading(self) -> str:
         conditions = "；".join(
-            f"{_label(key)}：{_value_text(key, value)}" for key, value in self.filters.as_detail().items()
+            f"{_label(key)}：{_value_text(key, value)}" for key, value in _ordered(self.filters.as_detail())
         )
         return (f"审计日志（导出人：{self.actor.get_username()}，导出时间：{local_time(timezone.now())}，"
                 f"条件：{conditions or '全部'}）")
@@ -222,7 +242,8 @@ def audit_log_export(*, actor, filters: AuditFilters) -> bytes:
     """Return the audit rows ``actor`` may read that match ``filters`` as a workbook, and audit the export.
 
     The export's own audit row (one, with the filters and the number of rows) is written
-    after the rows are read, so it is not part of the workbook it describes.
+    after the rows are read, so it is not part of the workbook it describes. A full ID number
+    typed into a filter is recorded masked: audit rows never hold one.
     """
     if not actor.has_perm("audit.export_auditevent"):
         raise PermissionDenied
@@ -230,6 +251,9 @@ def audit_log_export(*, actor, filters: AuditFilters) -> bytes:
     content = export.render()
     audit_record(
         Event.EXPORT, actor=actor, object_type=EXPORT_OBJECT_TYPE, object_repr="审计日志",
-        detail={"filters": filters.as_detail(), "rows": export.row_count},
+        detail={
+            "filters": {name: mask_text(value) for name, value in filters.as_detail().items()},
+            "rows": export.row_count,
+        },
     )
     return content

@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
 from cadre_office.accounts import services
-from cadre_office.accounts.forms import AccountCreateForm, AccountDisableForm, AccountFilterForm, AccountUpdateForm
+from cadre_office.accounts.forms import (
+    AccountCreateForm,
+    AccountDisableForm,
+    AccountFilterForm,
+    AccountUpdateForm,
+    ConfirmForm,
+)
 from cadre_office.accounts.forms import role_descriptions as _role_descriptions
 from cadre_office.accounts.selectors import account_list, accounts, manageable_accounts
 from cadre_office.views import ServiceFormMixin
@@ -174,7 +180,7 @@ class AccountActionView(AccountTargetMixin, FormView):
     """A confirmation page (GET) and the action it confirms (POST), through one service."""
 
     template_name = "accounts/user_confirm.html"
-    form_class = AccountDisableForm  # overridden by actions without input
+    form_class = ConfirmForm
     title = ""
     question = ""
     button = ""
@@ -202,14 +208,6 @@ class AccountActionView(AccountTargetMixin, FormView):
         }
 
 
-class _NoInputForm(AccountDisableForm):
-    """The confirmation of an action that takes no input."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["reason"]
-
-
 class UserDisableView(AccountActionView):
     form_class = AccountDisableForm
     title = "停用账号"
@@ -223,7 +221,7 @@ class UserDisableView(AccountActionView):
 
 
 class UserEnableView(AccountActionView):
-    form_class = _NoInputForm
+    form_class = ConfirmForm
     title = "启用账号"
     question = "启用后该账号可用原密码登录。如不确定原密码是否泄露，请同时重置密码。"
     button = "确认启用"
@@ -234,7 +232,7 @@ class UserEnableView(AccountActionView):
 
 
 class UserResetPasswordView(AccountActionView):
-    form_class = _NoInputForm
+    form_class = ConfirmForm
     title = "重置密码"
     question = ("系统将生成一个临时密码（仅在下一页显示一次），该账号已登录的会话立即结束，"
                 "下次登录须先修改密码；如账号被锁定，同时解除锁定。")
@@ -250,7 +248,7 @@ class UserResetPasswordView(AccountActionView):
 
 
 class UserUnlockView(AccountActionView):
-    form_class = _NoInputForm
+    form_class = ConfirmForm
     title = "解除锁定"
     question = "解除因连续登录失败造成的锁定，该账号可立即重新尝试登录。请先与本人核实失败登录是否为其本人所为。"
     button = "确认解除锁定"
