@@ -39,7 +39,7 @@ def role_user(role: str, *, username=None, first_name="", departments=(), passwo
     """Return an active account holding ``role`` (a group), scoped to ``departments``.
 
     Its password is fresh, so the login policy asks for no change; administrators still
-    owe their second factor (see ``tests.accounts.otp_verify``).
+    owe their second factor: log them in with ``log_in`` below.
     """
     from django.contrib.auth.models import Group
     from django.utils import timezone

@@ -1,9 +1,13 @@
 """Login, logout, password change and the second factor (names without a namespace)."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cadre_office.accounts.views import auth
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("otp/setup/", auth.OTPSetupView.as_view(), name="otp_setup"),
+    path("otp/verify/", auth.OTPVerifyView.as_view(), name="otp_verify"),
 ]

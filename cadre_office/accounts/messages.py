@@ -16,3 +16,5 @@ SERVICE_ACCOUNT_FIXED = (
 )
 SCOPE_REQUIRED = "“科室负责人”须至少选择一个管辖单位。"
 PASSWORDS_DIFFER = "两次输入的密码不一致。"
+PASSWORD_CHANGED = "密码已修改。"
+OTP_ENROLLED = "动态口令已绑定，今后登录时请输入验证器应用显示的 6 位口令。"

@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cadre_office.accounts import messages
 from cadre_office.accounts.models import LoginSession, Profile
 from cadre_office.accounts.roles import ADMIN_ROLES, SCOPED_ROLES, Role
-from cadre_office.audit.services import Event, audit_record
+from cadre_office.audit.services import Event, Outcome, audit_record
 
 SCOPE_PERMISSION = "cadres.view_department_cadres"
 
@@ -313,3 +313,35 @@ def account_unlock(*, actor, user):
     _check_not_service_account(user)
     _unlock(user)
     audit_record(Event.ACCOUNT_UNLOCK, actor=actor, obj=user, object_repr=_account_repr(user))
+
+
+# --- sessions and the second factor ----------------------------------------------------------
+
+
+def login_session_follow(*, old_key: str | None, new_key: str | None) -> None:
+    """Keep a login's session record on the session's new key, so disabling the account still ends it."""
+    if old_key and new_key and old_key != new_key:
+        LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def login_session_record(*, user, session_key: str, ip: str | None) -> None:
+    """Record the session a login opened, dropping the account's records of sessions that expired."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    LoginSession.objects.filter(user=user).exclude(session_key__in=live).delete()
+    LoginSession.objects.update_or_create(session_key=session_key, defaults={"user": user, "ip": ip})
+
+
+@transaction.atomic
+def account_otp_enrol(*, user, device):
+    """Confirm the TOTP device ``user`` proved with a token; drop their other unconfirmed ones."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    type(device).objects.filter(user=user, confirmed=False).delete()
+    audit_record(Event.OTP_ENROLLED, actor=user, obj=user, object_repr=_account_repr(user))
+    return device
+
+
+def account_otp_failed(*, user, step: str) -> None:
+    """Audit a wrong or refused TOTP token (django-otp throttles further tries itself)."""
+    audit_record(Event.OTP_FAILED, actor=user, obj=user, object_repr=_account_repr(user),
+                 outcome=Outcome.FAILURE, detail={"step": step})

@@ -1,1 +1,101 @@
-"""Audit of authentication events (login, logout, failures, lockouts)."""
+"""Audit of authentication events (login, logout, failures, lockouts), one row per event.
+
+Django sends ``user_login_failed`` once per failed attempt. django-axes, whose receivers run
+first (``axes`` precedes this app in INSTALLED_APPS), counts the failure, marks the request
+``axes_locked_out`` and sends ``user_locked_out``, and it does so both on the attempt that
+reaches the limit and on every later attempt it refuses while the lockout lasts. Only the
+first is a lockout; the later ones are denied attempts. ``request.axes_failures_since_start``
+tells them apart: axes sets it to the new count when it counts an attempt, and leaves it None
+when it refuses one without counting.
+
+The login also records the session (so disabling the account can end it) and, once, whether
+the account still owes a second factor or a new password (read by ``AccountPolicyMiddleware``).
+"""
+
+from axes.helpers import get_failure_limit
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from cadre_office.accounts.middleware import (
+    OWES_PASSWORD_CHANGE,
+    OWES_SECOND_FACTOR,
+    owes_password_change,
+    owes_second_factor,
+)
+from cadre_office.accounts.models import LoginSession
+from cadre_office.accounts.services import login_session_record
+from cadre_office.audit.context import client_ip
+from cadre_office.audit.services import Event, Outcome, audit_record
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.on_login")
+def on_login(sender, request, user, **kwargs):
+    session = request.session
+    if session.session_key is None:
+        # login() flushed another user's session: the new one has no key until saved.
+        session.save()
+    ip = client_ip(request)
+    login_session_record(user=user, session_key=session.session_key, ip=ip)
+    session[OWES_SECOND_FACTOR] = owes_second_factor(user)
+    session[OWES_PASSWORD_CHANGE] = owes_password_change(user)
+    audit_record(Event.LOGIN, actor=user, ip=ip)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.on_logout")
+def on_logout(sender, request, user, **kwargs):
+    if user is None:  # an anonymous visitor posted to the logout page
+        return
+    audit_record(Event.LOGOUT, actor=user, ip=client_ip(request))
+    if request.session.session_key:
+        LoginSession.objects.filter(session_key=request.session.session_key).delete()
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.on_login_failed")
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # ``credentials`` comes cleansed (the password masked); only the username is kept anyway.
+    username = str(credentials.get(get_user_model().USERNAME_FIELD) or "")
+    refused = request is not None and _refused_while_locked(request, credentials)
+    audit_record(
+        Event.LOGIN_FAILED,
+        username=username,
+        obj=_account(username),
+        outcome=Outcome.DENIED if refused else Outcome.FAILURE,
+        detail={"reason": "locked_out"} if refused else None,
+        ip=client_ip(request) if request is not None else None,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.on_locked_out")
+def on_locked_out(sender, request, username, ip_address=None, **kwargs):
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is None or failures != get_failure_limit(request, {"username": username}):
+        return  # a refused attempt during the lockout, audited as such by on_login_failed
+    audit_record(
+        Event.LOCKOUT,
+        username=username or "",
+        obj=_account(username),
+        outcome=Outcome.DENIED,
+        detail={"failures": failures},
+        ip=client_ip(request),
+    )
+
+
+def _refused_while_locked(request, credentials) -> bool:
+    """Return whether axes refused this attempt because the username was already locked.
+
+    With ``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`` off, axes refuses without counting
+    (no count on the request); with it on (axes' default), it counts the attempt past the limit.
+    """
+    if not getattr(request, "axes_locked_out", False):
+        return False
+    failures = getattr(request, "axes_failures_since_start", None)
+    return failures is None or failures > get_failure_limit(request, credentials)
+
+
+def _account(username):
+    if not username:
+        return None
+    User = get_user_model()
+    return User.objects.filter(**{User.USERNAME_FIELD: username}).first()

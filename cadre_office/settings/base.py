@@ -125,6 +125,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # address, User-Agent or cookie can get around.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# A refused try during the lockout does not restart the 30 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cadre_office.audit.context.client_ip"
 AXES_VERBOSE = False

@@ -39,11 +39,16 @@ def page(browser, live_server, request):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base_url = live_server.url
+    # Anything the Content-Security-Policy blocks (an inline script or style) fails the journey.
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         os.makedirs(ARTIFACTS, exist_ok=True)
         page.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
