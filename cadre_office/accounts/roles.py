@@ -44,15 +44,20 @@ CADRE_WRITE = [
 ]
 DEPARTMENT_WRITE = ["cadres.add_department", "cadres.change_department"]
 
+# The structure-target dashboard: reading it (scoped like the roster), and maintaining the plan.
+DASHBOARD_READ = ["dashboard.view_snapshot", "dashboard.view_plan", "dashboard.view_target"]
+DASHBOARD_WRITE = ["dashboard.recompute_dashboard", "dashboard.add_plan", "dashboard.change_plan",
+                   "dashboard.add_target", "dashboard.change_target"]
+
 ROLE_PERMISSIONS = {
-    # Maintain the roster and every record of it, bureau-wide.
-    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + [
+    # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
+    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + DASHBOARD_READ + DASHBOARD_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
     ],
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
-    Role.LEADER: [*CADRE_READ, "cadres.view_all_cadres", "cadres.export_roster"],
+    Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, "cadres.view_all_cadres", "cadres.export_roster"],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
-    Role.DEPARTMENT_HEAD: [*CADRE_READ, "cadres.export_roster"],
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, "cadres.export_roster"],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, "cadres.view_all_cadres"],
     # 三员分立: accounts and configuration, no cadre data, no audit log.

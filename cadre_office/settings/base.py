@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from cadre_office.env import env_bool, env_list, load_or_create_secret_key
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "cadre_office",
     "cadre_office.audit",
     "cadre_office.accounts",
+    "cadre_office.dashboard",
     "cadres",
     "oversight",
     "training",
@@ -205,6 +207,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_REQUIRE_REDIS = env_bool("CELERY_REQUIRE_REDIS", default=False)
+# Exactly one beat runs these (README). Times are Asia/Shanghai (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE = {
+    "dashboard-nightly": {
+        "task": "dashboard.nightly_recompute",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

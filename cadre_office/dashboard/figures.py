@@ -1,0 +1,142 @@
+"""The structure-target definitions of DOMAIN.md section 1, computed in the database.
+
+Everything starts from ``section_cadres(day)``: the cadres in service on ``day`` with the
+leadership level they hold that day (正科 when they hold both). Each target is a numerator
+and a denominator over it, expressed as ``Q`` filters, so the same definitions serve the
+aggregate (one query for the bureau, one grouped by department, whatever the roster size)
+and the drill-down lists of cadres behind a figure.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+
+from cadre_office.dashboard.models import TargetCode
+from cadre_office.dates import latest_birth_date_for_age
+from cadres.codes import BACHELOR_OR_ABOVE_CODES, PARTY_MEMBER_CODES, Ethnicity, Gender, LeadershipLevel
+from cadres.models import Cadre, Education, PostAssignment
+
+ZHENG = LeadershipLevel.TOWNSHIP_CHIEF
+FU = LeadershipLevel.TOWNSHIP_DEPUTY
+SECTION_LEVELS = (ZHENG, FU)
+DEFAULT_UNDER40 = 40
+DEFAULT_RESERVE_AGE = 32
+
+
+def in_service_on(day: dt.date) -> Q:
+    """In service (在职) on ``day``: active now, or left service only after ``day``."""
+    return Q(status="active") | Q(status_date__gt=day)
+
+
+def section_cadres(day: dt.date, base=None):
+    """Return the 科级干部 on ``day``, each annotated with ``level_on_day`` ("51" or "52").
+
+    A post counts on ``day`` when it started on or before it and had not ended; a cadre
+    holding both a 正科 and a 副科 post that day counts as 正科. 职级 alone never counts.
+    """
+    posts = PostAssignment.objects.as_of(day).filter(cadre=OuterRef("pk"), level__in=SECTION_LEVELS)
+    level = posts.order_by().values("cadre").annotate(level=Min("level")).values("level")
+    queryset = (base if base is not None else Cadre.objects.all()).filter(in_service_on(day))
+    return queryset.annotate(level_on_day=Subquery(level[:1])).filter(level_on_day__isnull=False)
+
+
+def fulltime_bachelor_on(day: dt.date) -> Exists:
+    """Has a completed (毕业) full-time 大学本科 or 研究生 education, obtained by ``day`` where dated."""
+    return Exists(
+        Education.objects.filter(
+            cadre=OuterRef("pk"), kind=Education.Kind.FULL_TIME, level__in=BACHELOR_OR_ABOVE_CODES,
+        ).filter(Q(graduation_date__isnull=True) | Q(graduation_date__lte=day))
+    )
+
+
+def aged_at_most(day: dt.date, age: int) -> Q:
+    """Aged ``age`` or less in full years on ``day`` (the 29 February rule included)."""
+    return Q(birth_date__gt=latest_birth_date_for_age(day, age + 1))
+
+
+@dataclass(frozen=True)
+class Definition:
+    """How to count one target on a day: the numerator and (for ratios) denominator filters."""
+
+    code: str
+    numerator: Q
+    denominator: Q | None
+
+
+def definitions(day: dt.date, params: dict[str, int | None] | None = None) -> dict[str, Definition]:
+    """Return every target's definition on ``day``; ``params`` maps codes to their age bound."""
+    params = params or {}
+    zk, fk = Q(level_on_day=ZHENG), Q(level_on_day=FU)
+    all_section = Q(level_on_day__in=SECTION_LEVELS)
+    zk_young = zk & aged_at_most(day, params.get(TargetCode.ZK_UNDER40) or DEFAULT_UNDER40)
+    fk_young = fk & aged_at_most(day, params.get(TargetCode.FK_UNDER40) or DEFAULT_UNDER40)
+    zk_young_b = zk & aged_at_most(day, params.get(TargetCode.ZK_UNDER40_BACHELOR) or DEFAULT_UNDER40)
+    fk_young_b = fk & aged_at_most(day, params.get(TargetCode.FK_UNDER40_BACHELOR) or DEFAULT_UNDER40)
+    bachelor = Q(has_bachelor=True)
+    return {
+        d.code: d
+        for d in (
+            Definition(TargetCode.ZK_UNDER40, zk_young, zk),
+            Definition(TargetCode.FK_UNDER40, fk_young, fk),
+            Definition(TargetCode.ZK_UNDER40_BACHELOR, zk_young_b & bachelor, zk_young_b),
+            Definition(TargetCode.FK_UNDER40_BACHELOR, fk_young_b & bachelor, fk_young_b),
+            Definition(TargetCode.FEMALE, all_section & Q(gender=Gender.FEMALE), all_section),
+            Definition(TargetCode.NON_PARTY, all_section & ~Q(political_status__in=PARTY_MEMBER_CODES), all_section),
+            Definition(TargetCode.MINORITY, all_section & ~Q(ethnicity=Ethnicity.HAN), all_section),
+            Definition(TargetCode.ZK_AROUND30,
+                       zk & aged_at_most(day, params.get(TargetCode.ZK_AROUND30) or DEFAULT_RESERVE_AGE), None),
+            Definition(TargetCode.FK_TOTAL, fk, None),
+        )
+    }
+
+
+def counted_cadres(day: dt.date, base=None):
+    """``section_cadres`` with what the definitions filter on (the bachelor flag) annotated."""
+    return section_cadres(day, base).annotate(has_bachelor=fulltime_bachelor_on(day))
+
+
+def _aggregates(defs: dict[str, Definition]) -> dict:
+    expressions = {}
+    for code, definition in defs.items():
+        expressions[f"{code}__n"] = Count("pk", filter=definition.numerator)
+        if definition.denominator is not None:
+            expressions[f"{code}__d"] = Count("pk", filter=definition.denominator)
+    return expressions
+
+
+@dataclass(frozen=True)
+class Counts:
+    numerator: int
+    denominator: int | None
+
+
+def _unpack(row: dict, defs: dict[str, Definition]) -> dict[str, Counts]:
+    return {
+        code: Counts(row[f"{code}__n"] or 0,
+                     (row[f"{code}__d"] or 0) if definition.denominator is not None else None)
+        for code, definition in defs.items()
+    }
+
+
+def bureau_counts(day: dt.date, params=None) -> dict[str, Counts]:
+    """Every target's numerator and denominator for the whole bureau on ``day``: one query."""
+    defs = definitions(day, params)
+    return _unpack(counted_cadres(day).aggregate(**_aggregates(defs)), defs)
+
+
+def department_counts(day: dt.date, params=None) -> dict[int, dict[str, Counts]]:
+    """The same per department (its own cadres only): one grouped query."""
+    defs = definitions(day, params)
+    rows = counted_cadres(day).order_by().values("department_id").annotate(**_aggregates(defs))
+    return {row["department_id"]: _unpack(row, defs) for row in rows}
+
+
+def cadres_behind(day: dt.date, code: str, part: str, base, params=None):
+    """Return the cadres (from ``base``, the user's scope) in a target's numerator or denominator."""
+    definition = definitions(day, params)[code]
+    condition = definition.numerator if part == "numerator" else definition.denominator
+    if condition is None:
+        return base.none()
+    return counted_cadres(day, base).filter(condition)
+

@@ -1,0 +1,114 @@
+"""Computing and storing the dashboard's snapshots; editing plans and targets."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from cadre_office.audit.services import Event, audit_record
+from cadre_office.dashboard import figures
+from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
+from cadre_office.history import tracked_save
+
+
+def plan_for(day: dt.date) -> Plan | None:
+    """Return the plan in force on ``day``; failing that the latest one that started before it, or the first."""
+    plans = Plan.objects.order_by("-start_date", "-id")
+    return (
+        plans.filter(start_date__lte=day, end_date__gte=day).first()
+        or plans.filter(start_date__lte=day).first()
+        or plans.order_by("start_date", "id").first()
+    )
+
+
+def target_params(plan: Plan) -> dict[str, int | None]:
+    return {target.code: target.age_max for target in plan.targets.all()}
+
+
+@transaction.atomic
+def snapshot_compute(*, as_of: dt.date, plan: Plan | None = None, source: str = "") -> Snapshot:
+    """Compute every target on ``as_of`` for the bureau and each department, replacing any earlier result.
+
+    A fixed number of queries whatever the roster size: the plan's targets, one aggregate for
+    the bureau, one grouped by department, and the writes. Idempotent: a date computed twice
+    leaves one snapshot, holding the second result.
+    """
+    plan = plan or plan_for(as_of)
+    if plan is None:
+        raise LookupError("no plan (实施意见) is defined")
+    params = target_params(plan)
+    bureau = figures.bureau_counts(as_of, params)
+    departments = figures.department_counts(as_of, params)
+    snapshot, _ = Snapshot.objects.select_for_update().update_or_create(
+        plan=plan, as_of=as_of, defaults={"source": source[:60]}
+    )
+    snapshot.figures.all().delete()
+    rows = [Figure(snapshot=snapshot, department=None, code=code, numerator=c.numerator, denominator=c.denominator)
+            for code, c in bureau.items()]
+    rows += [
+        Figure(snapshot=snapshot, department_id=department_id, code=code, numerator=c.numerator,
+               denominator=c.denominator)
+        for department_id, counts in departments.items()
+        for code, c in counts.items()
+    ]
+    Figure.objects.bulk_create(rows)
+    return snapshot
+
+
+def snapshot_dates_missing(*, today: dt.date, plan: Plan | None = None, limit: int = 366) -> list[dt.date]:
+    """Return the dates from the day after the last snapshot up to ``today`` that have none (oldest first)."""
+    plan = plan or plan_for(today)
+    if plan is None:
+        return []
+    last = plan.snapshots.filter(as_of__lte=today).order_by("-as_of").values_list("as_of", flat=True).first()
+    start = max(last + dt.timedelta(days=1), today - dt.timedelta(days=limit - 1)) if last else today
+    return [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
+
+
+def recompute_job_create(*, actor, as_of: dt.date) -> RecomputeJob:
+    """Queue a recompute of ``as_of`` asked for from the page; the task runs once the transaction commits."""
+    from cadre_office.dashboard.tasks import run_recompute_job
+
+    job = RecomputeJob.objects.create(as_of=as_of, requested_by=actor)
+    transaction.on_commit(lambda: run_recompute_job.delay(job.pk))
+    return job
+
+
+def recompute_job_run(*, job_id: int) -> RecomputeJob:
+    """Run a queued job: mark it running, compute, mark it done (or failed with the error)."""
+    job = RecomputeJob.objects.get(pk=job_id)
+    if job.state == RecomputeJob.State.DONE:
+        return job  # a redelivered message (late acknowledgement) finds the work done
+    RecomputeJob.objects.filter(pk=job.pk).update(state=RecomputeJob.State.RUNNING)
+    try:
+        snapshot_compute(as_of=job.as_of, source="page")
+    except Exception as exc:
+        RecomputeJob.objects.filter(pk=job.pk).update(state=RecomputeJob.State.FAILED, error=str(exc)[:2000],
+                                                      finished_at=timezone.now())
+        raise
+    RecomputeJob.objects.filter(pk=job.pk).update(state=RecomputeJob.State.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def target_update(*, actor, target: Target, goal, age_max, name: str | None = None) -> Target:
+    """Change a target's goal or parameters (audited, with history)."""
+    before = {"goal": str(target.goal) if target.goal is not None else "", "age_max": target.age_max}
+    target.goal = goal
+    target.age_max = age_max
+    if name:
+        target.name = name
+    tracked_save(target, actor=actor, reason="修改结构目标")
+    audit_record(Event.UPDATE, actor=actor, obj=target, detail={
+        "from": before, "to": {"goal": str(goal) if goal is not None else "", "age_max": age_max},
+    })
+    return target
+
+
+def snapshot_recompute_after_write() -> None:
+    """Queue today's recompute once the surrounding transaction commits (a roster import, say)."""
+    from cadre_office.dashboard.tasks import compute_snapshot
+
+    today = timezone.localdate()
+    transaction.on_commit(lambda: compute_snapshot.delay(today.isoformat(), "import"))

@@ -1,0 +1,44 @@
+"""Celery tasks of the dashboard: thin, they take dates and ids and call the services.
+
+All are idempotent (a date computed again replaces its snapshot) and acknowledged late
+(settings), so a worker lost mid-task leaves the message to be redelivered.
+"""
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from cadre_office.audit.context import audit_source
+from cadre_office.dashboard import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="dashboard.compute_snapshot")
+def compute_snapshot(as_of: str, source: str = "task") -> int:
+    """Compute and store the snapshot of one date (ISO string); return its id."""
+    with audit_source("task:compute_snapshot"):
+        return services.snapshot_compute(as_of=dt.date.fromisoformat(as_of), source=source).pk
+
+
+@shared_task(name="dashboard.nightly_recompute")
+def nightly_recompute(today: str | None = None) -> list[str]:
+    """Recompute today, and first every day missed since the last snapshot (the beat runs this at 01:30)."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    days = services.snapshot_dates_missing(today=day)
+    if day not in days:
+        days.append(day)  # today again: the roster may have changed since it was last computed
+    with audit_source("task:nightly_recompute"):
+        for each in days:
+            services.snapshot_compute(as_of=each, source="nightly")
+    logger.info("dashboard recomputed for %s", ", ".join(d.isoformat() for d in days))
+    return [d.isoformat() for d in days]
+
+
+@shared_task(name="dashboard.run_recompute_job")
+def run_recompute_job(job_id: int) -> str:
+    """Run a recompute asked for from the page, recording its progress on the job row."""
+    with audit_source("task:run_recompute_job"):
+        return services.recompute_job_run(job_id=job_id).state
