@@ -1,7 +1,7 @@
 """The structure-target definitions of DOMAIN.md section 1, computed in the database.
 
-Everything starts from ``section_cadres(day)``: the cadres in service on ``day`` with the
-leadership level they hold that day (正科 when they hold both). Each target is a numerator
+Everything starts from ``counted_cadres(day)``: the cadres in service on ``day`` joined to the
+leadership post they hold that day (正科 when they hold both). Each target is a numerator
 and a denominator over it, expressed as ``Q`` filters, so the same definitions serve the
 aggregate (one query for the bureau, one grouped by department, whatever the roster size)
 and the drill-down lists of cadres behind a figure.
@@ -10,12 +10,12 @@ and the drill-down lists of cadres behind a figure.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, FilteredRelation, Q
 
 from cadre_office.dashboard.models import TargetCode
 from cadre_office.dates import latest_birth_date_for_age
 from cadres.codes import BACHELOR_OR_ABOVE_CODES, PARTY_MEMBER_CODES, Ethnicity, Gender, LeadershipLevel
-from cadres.models import Cadre, Education, PostAssignment
+from cadres.models import Cadre, Education
 
 ZHENG = LeadershipLevel.TOWNSHIP_CHIEF
 FU = LeadershipLevel.TOWNSHIP_DEPUTY
@@ -29,25 +29,31 @@ def in_service_on(day: dt.date) -> Q:
     return Q(status="active") | Q(status_date__gt=day)
 
 
-def section_cadres(day: dt.date, base=None):
-    """Return the 科级干部 on ``day``, each annotated with ``level_on_day`` ("51" or "52").
-
-    A post counts on ``day`` when it started on or before it and had not ended; a cadre
-    holding both a 正科 and a 副科 post that day counts as 正科. 职级 alone never counts.
-    """
-    posts = PostAssignment.objects.as_of(day).filter(cadre=OuterRef("pk"), level__in=SECTION_LEVELS)
-    level = posts.order_by().values("cadre").annotate(level=Min("level")).values("level")
-    queryset = (base if base is not None else Cadre.objects.all()).filter(in_service_on(day))
-    return queryset.annotate(level_on_day=Subquery(level[:1])).filter(level_on_day__isnull=False)
-
-
-def fulltime_bachelor_on(day: dt.date) -> Exists:
-    """Has a completed (毕业) full-time 大学本科 or 研究生 education, obtained by ``day`` where dated."""
-    return Exists(
-        Education.objects.filter(
-            cadre=OuterRef("pk"), kind=Education.Kind.FULL_TIME, level__in=BACHELOR_OR_ABOVE_CODES,
-        ).filter(Q(graduation_date__isnull=True) | Q(graduation_date__lte=day))
+def _valid_on(prefix: str, day: dt.date) -> Q:
+    return Q(**{f"{prefix}__start_date__lte": day}) & (
+        Q(**{f"{prefix}__end_date__isnull": True}) | Q(**{f"{prefix}__end_date__gte": day})
     )
+
+
+def counted_cadres(day: dt.date, base=None):
+    """Return the 科级干部 on ``day`` with what the definitions need, as joins (no per-row subquery).
+
+    ``post`` is a leadership post at 正科 or 副科 held on ``day`` (started on or before it, not
+    ended); ``zheng`` is a 正科 post held that day, so a cadre holding both counts as 正科 only;
+    ``bachelor`` is a completed full-time 大学本科/研究生 education obtained by ``day`` (where
+    dated). A cadre with two such posts or degrees appears on several rows, which is why
+    every count is ``distinct``. 职级 alone never counts.
+    """
+    queryset = (base if base is not None else Cadre.objects.all()).filter(in_service_on(day))
+    return queryset.annotate(
+        post=FilteredRelation("posts", condition=Q(posts__level__in=SECTION_LEVELS) & _valid_on("posts", day)),
+        zheng=FilteredRelation("posts", condition=Q(posts__level=ZHENG) & _valid_on("posts", day)),
+        bachelor=FilteredRelation(
+            "educations",
+            condition=Q(educations__kind=Education.Kind.FULL_TIME, educations__level__in=BACHELOR_OR_ABOVE_CODES)
+            & (Q(educations__graduation_date__isnull=True) | Q(educations__graduation_date__lte=day)),
+        ),
+    ).filter(post__isnull=False)
 
 
 def aged_at_most(day: dt.date, age: int) -> Q:
@@ -67,13 +73,14 @@ class Definition:
 def definitions(day: dt.date, params: dict[str, int | None] | None = None) -> dict[str, Definition]:
     """Return every target's definition on ``day``; ``params`` maps codes to their age bound."""
     params = params or {}
-    zk, fk = Q(level_on_day=ZHENG), Q(level_on_day=FU)
-    all_section = Q(level_on_day__in=SECTION_LEVELS)
+    zk = Q(zheng__isnull=False)
+    fk = Q(zheng__isnull=True)  # on a row of ``counted_cadres``: holds a 副科 post and no 正科 one
+    all_section = Q()
     zk_young = zk & aged_at_most(day, params.get(TargetCode.ZK_UNDER40) or DEFAULT_UNDER40)
     fk_young = fk & aged_at_most(day, params.get(TargetCode.FK_UNDER40) or DEFAULT_UNDER40)
     zk_young_b = zk & aged_at_most(day, params.get(TargetCode.ZK_UNDER40_BACHELOR) or DEFAULT_UNDER40)
     fk_young_b = fk & aged_at_most(day, params.get(TargetCode.FK_UNDER40_BACHELOR) or DEFAULT_UNDER40)
-    bachelor = Q(has_bachelor=True)
+    bachelor = Q(bachelor__isnull=False)
     return {
         d.code: d
         for d in (
@@ -91,17 +98,12 @@ def definitions(day: dt.date, params: dict[str, int | None] | None = None) -> di
     }
 
 
-def counted_cadres(day: dt.date, base=None):
-    """``section_cadres`` with what the definitions filter on (the bachelor flag) annotated."""
-    return section_cadres(day, base).annotate(has_bachelor=fulltime_bachelor_on(day))
-
-
 def _aggregates(defs: dict[str, Definition]) -> dict:
     expressions = {}
     for code, definition in defs.items():
-        expressions[f"{code}__n"] = Count("pk", filter=definition.numerator)
+        expressions[f"{code}__n"] = Count("pk", distinct=True, filter=definition.numerator or None)
         if definition.denominator is not None:
-            expressions[f"{code}__d"] = Count("pk", filter=definition.denominator)
+            expressions[f"{code}__d"] = Count("pk", distinct=True, filter=definition.denominator or None)
     return expressions
 
 
@@ -138,5 +140,5 @@ def cadres_behind(day: dt.date, code: str, part: str, base, params=None):
     condition = definition.numerator if part == "numerator" else definition.denominator
     if condition is None:
         return base.none()
-    return counted_cadres(day, base).filter(condition)
+    return counted_cadres(day, base).filter(condition).distinct()
 
