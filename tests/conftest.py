@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -6,6 +8,40 @@ def _test_settings(settings, tmp_path):
     """Keep uploads of a test in its own folder; hash passwords cheaply (tests only)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Run Celery tasks in the test's own process, so no test sends a message to a real broker.
+
+    ``delay()`` then runs the task at once (in an ``on_commit`` callback: when the transaction
+    commits) and its errors propagate. Tests marked ``services`` talk to a real worker instead.
+    """
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from cadre_office.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in a file under var/ rather than in memory, so a Celery worker process can open it.
+
+    The file is named after this process: test runs side by side (and xdist workers) never share
+    one; pytest-django deletes it at the end. PostgreSQL keeps pytest-django's naming.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
+        db.setdefault("TEST", {})["NAME"] = str(settings.BASE_DIR / "var" / f"test_db_{os.getpid()}.sqlite3")
 
 
 @pytest.fixture

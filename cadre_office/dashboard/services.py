@@ -1,14 +1,18 @@
 """Computing and storing the dashboard's snapshots; editing plans and targets."""
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.dashboard import figures
 from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
 from cadre_office.history import tracked_save
+
+logger = logging.getLogger(__name__)
 
 
 def plan_for(day: dt.date) -> Plan | None:
@@ -65,12 +69,29 @@ def snapshot_dates_missing(*, today: dt.date, plan: Plan | None = None, limit: i
     return [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
 
 
+def snapshot_exists(*, as_of: dt.date, plan: Plan | None = None) -> bool:
+    plan = plan or plan_for(as_of)
+    return plan is not None and plan.snapshots.filter(as_of=as_of).exists()
+
+
+BROKER_DOWN = "后台任务服务（Redis）暂时不可用，本次未能开始计算；夜间定时任务会重新计算，也可稍后再试。"
+
+
 def recompute_job_create(*, actor, as_of: dt.date) -> RecomputeJob:
     """Queue a recompute of ``as_of`` asked for from the page; the task runs once the transaction commits."""
     from cadre_office.dashboard.tasks import run_recompute_job
 
     job = RecomputeJob.objects.create(as_of=as_of, requested_by=actor)
-    transaction.on_commit(lambda: run_recompute_job.delay(job.pk))
+
+    def send() -> None:
+        try:
+            run_recompute_job.delay(job.pk)
+        except OperationalError:
+            # The broker is down: say so on the job instead of failing the page (SECURITY.md 28).
+            RecomputeJob.objects.filter(pk=job.pk).update(
+                state=RecomputeJob.State.FAILED, finished_at=timezone.now(), error=BROKER_DOWN)
+
+    transaction.on_commit(send, robust=True)
     return job
 
 
@@ -107,8 +128,24 @@ def target_update(*, actor, target: Target, goal, age_max, name: str | None = No
 
 
 def snapshot_recompute_after_write() -> None:
-    """Queue today's recompute once the surrounding transaction commits (a roster import, say)."""
+    """Queue today's recompute once the surrounding transaction commits (a roster import, say).
+
+    By then the write has committed, so nothing here may fail it (SECURITY.md item 28): with the
+    broker unreachable the error is logged and the nightly run computes the day instead; any other
+    error (the in-process fallback computing without a plan, say) is logged by Django (robust).
+    A rolled-back transaction sends nothing.
+    """
     from cadre_office.dashboard.tasks import compute_snapshot
 
     today = timezone.localdate()
-    transaction.on_commit(lambda: compute_snapshot.delay(today.isoformat(), "import"))
+
+    def send() -> None:
+        try:
+            compute_snapshot.delay(today.isoformat(), "import")
+        except OperationalError:
+            logger.warning(
+                "Celery broker unreachable: the dashboard of %s is not recomputed now; the nightly run will.",
+                today.isoformat(), exc_info=True,
+            )
+
+    transaction.on_commit(send, robust=True)

@@ -2,6 +2,12 @@
 
 All are idempotent (a date computed again replaces its snapshot) and acknowledged late
 (settings), so a worker lost mid-task leaves the message to be redelivered.
+
+Their outcome lives in the database (snapshots, the job row), so no result is stored
+(``ignore_result``). That also keeps ``delay()`` from subscribing to the Redis result
+backend, which, with Redis down, blocks for about 20 seconds and then raises
+``RuntimeError`` instead of the broker's ``OperationalError`` (SECURITY.md item 28).
+A caller that wants the return value passes ``ignore_result=False`` to ``apply_async``.
 """
 
 import datetime as dt
@@ -16,18 +22,25 @@ from cadre_office.dashboard import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="dashboard.compute_snapshot")
+@shared_task(name="dashboard.compute_snapshot", ignore_result=True)
 def compute_snapshot(as_of: str, source: str = "task") -> int:
     """Compute and store the snapshot of one date (ISO string); return its id."""
     with audit_source("task:compute_snapshot"):
         return services.snapshot_compute(as_of=dt.date.fromisoformat(as_of), source=source).pk
 
 
-@shared_task(name="dashboard.nightly_recompute")
+@shared_task(name="dashboard.nightly_recompute", ignore_result=True)
 def nightly_recompute(today: str | None = None) -> list[str]:
-    """Recompute today, and first every day missed since the last snapshot (the beat runs this at 01:30)."""
+    """Recompute the days missed since the last snapshot, yesterday, and today (the beat runs this at 01:30).
+
+    Yesterday is computed again because its snapshot was taken during the day: changes made
+    after that (or while the broker was down) belong to it, and only now is the day over.
+    """
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     days = services.snapshot_dates_missing(today=day)
+    yesterday = day - dt.timedelta(days=1)
+    if yesterday not in days and services.snapshot_exists(as_of=yesterday):
+        days.insert(0, yesterday)
     if day not in days:
         days.append(day)  # today again: the roster may have changed since it was last computed
     with audit_source("task:nightly_recompute"):
@@ -37,7 +50,7 @@ def nightly_recompute(today: str | None = None) -> list[str]:
     return [d.isoformat() for d in days]
 
 
-@shared_task(name="dashboard.run_recompute_job")
+@shared_task(name="dashboard.run_recompute_job", ignore_result=True)
 def run_recompute_job(job_id: int) -> str:
     """Run a recompute asked for from the page, recording its progress on the job row."""
     with audit_source("task:run_recompute_job"):

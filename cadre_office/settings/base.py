@@ -206,6 +206,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A Redis host that does not answer must not hang a request that queues a task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_REQUIRE_REDIS = env_bool("CELERY_REQUIRE_REDIS", default=False)
 # Exactly one beat runs these (README). Times are Asia/Shanghai (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
