@@ -9,6 +9,7 @@ urlpatterns = [
     path("system/users/", include("cadre_office.accounts.urls")),
     path("audit/", include("cadre_office.audit.urls")),
     path("cadres/", include("cadres.urls")),
+    path("dashboard/", include("cadre_office.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -54,6 +54,7 @@ class HomeView(LoginRequiredMixin, View):
     # (permission, URL name), first match wins.
     LANDING = (
         ("cadres.view_cadre", "cadres:cadre_list"),
+        ("dashboard.view_snapshot", "dashboard:index"),
         ("accounts.manage_accounts", "accounts:user_list"),
         ("audit.view_auditevent", "audit:event_list"),
         ("cadres.view_department", "cadres:department_list"),

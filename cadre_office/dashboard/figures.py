@@ -61,6 +61,24 @@ def aged_at_most(day: dt.date, age: int) -> Q:
     return Q(birth_date__gt=latest_birth_date_for_age(day, age + 1))
 
 
+def aged_past(day: dt.date, age: int) -> Q:
+    """Older than ``age`` full years on ``day`` (so out of an "aged ``age`` or less" count)."""
+    return Q(birth_date__lte=latest_birth_date_for_age(day, age + 1))
+
+
+# Targets whose numerator is bounded by age: cadres leave them simply by growing older.
+AGING_OUT_CODES = (TargetCode.ZK_UNDER40, TargetCode.FK_UNDER40,
+                   TargetCode.ZK_UNDER40_BACHELOR, TargetCode.FK_UNDER40_BACHELOR)
+# Of those, the ones whose denominator is age-bounded too (the under-40 cadres themselves).
+AGE_BOUNDED_DENOMINATOR = (TargetCode.ZK_UNDER40_BACHELOR, TargetCode.FK_UNDER40_BACHELOR)
+
+
+def age_bound(code: str, params: dict) -> int:
+    """Return the age bound the definition of ``code`` uses (the target's, or the default)."""
+    default = DEFAULT_RESERVE_AGE if code == TargetCode.ZK_AROUND30 else DEFAULT_UNDER40
+    return (params or {}).get(code) or default
+
+
 @dataclass(frozen=True)
 class Definition:
     """How to count one target on a day: the numerator and (for ratios) denominator filters."""
@@ -98,39 +116,60 @@ def definitions(day: dt.date, params: dict[str, int | None] | None = None) -> di
     }
 
 
-def _aggregates(defs: dict[str, Definition]) -> dict:
+def _aggregates(defs: dict[str, Definition], params, plan_end: dt.date | None) -> dict:
+    """The conditional counts of every target, and of those who age out of it by ``plan_end``."""
     expressions = {}
     for code, definition in defs.items():
         expressions[f"{code}__n"] = Count("pk", distinct=True, filter=definition.numerator or None)
         if definition.denominator is not None:
             expressions[f"{code}__d"] = Count("pk", distinct=True, filter=definition.denominator or None)
+        if plan_end is not None and code in AGING_OUT_CODES:
+            old = aged_past(plan_end, age_bound(code, params))
+            expressions[f"{code}__an"] = Count("pk", distinct=True, filter=definition.numerator & old)
+            if code in AGE_BOUNDED_DENOMINATOR:
+                expressions[f"{code}__ad"] = Count("pk", distinct=True, filter=definition.denominator & old)
     return expressions
 
 
 @dataclass(frozen=True)
 class Counts:
+    """A target's numerator and denominator; for the under-40 targets, also how many of them
+    will be past the age bound on the plan's end date (``aging_out``, and of an age-bounded
+    denominator ``aging_out_of_denominator``)."""
+
     numerator: int
     denominator: int | None
+    aging_out: int | None = None
+    aging_out_of_denominator: int | None = None
 
 
 def _unpack(row: dict, defs: dict[str, Definition]) -> dict[str, Counts]:
     return {
-        code: Counts(row[f"{code}__n"] or 0,
-                     (row[f"{code}__d"] or 0) if definition.denominator is not None else None)
+        code: Counts(
+            row[f"{code}__n"] or 0,
+            (row[f"{code}__d"] or 0) if definition.denominator is not None else None,
+            row.get(f"{code}__an"),
+            row.get(f"{code}__ad"),
+        )
         for code, definition in defs.items()
     }
 
 
-def bureau_counts(day: dt.date, params=None) -> dict[str, Counts]:
-    """Every target's numerator and denominator for the whole bureau on ``day``: one query."""
+def bureau_counts(day: dt.date, params=None, plan_end: dt.date | None = None) -> dict[str, Counts]:
+    """Every target's figures for the whole bureau on ``day``: one query.
+
+    With ``plan_end`` after ``day``, the ageing-out counts of the under-40 targets too.
+    """
     defs = definitions(day, params)
-    return _unpack(counted_cadres(day).aggregate(**_aggregates(defs)), defs)
+    plan_end = plan_end if plan_end and plan_end > day else None
+    return _unpack(counted_cadres(day).aggregate(**_aggregates(defs, params, plan_end)), defs)
 
 
-def department_counts(day: dt.date, params=None) -> dict[int, dict[str, Counts]]:
+def department_counts(day: dt.date, params=None, plan_end: dt.date | None = None) -> dict[int, dict[str, Counts]]:
     """The same per department (its own cadres only): one grouped query."""
     defs = definitions(day, params)
-    rows = counted_cadres(day).order_by().values("department_id").annotate(**_aggregates(defs))
+    plan_end = plan_end if plan_end and plan_end > day else None
+    rows = counted_cadres(day).order_by().values("department_id").annotate(**_aggregates(defs, params, plan_end))
     return {row["department_id"]: _unpack(row, defs) for row in rows}
 
 

@@ -109,6 +109,10 @@ class Figure(models.Model):
     code = models.CharField(max_length=30, choices=TargetCode.choices)
     numerator = models.PositiveIntegerField()
     denominator = models.PositiveIntegerField(null=True, blank=True)
+    # Under-40 targets: how many of the numerator (and of an age-bounded denominator) will be
+    # past the age bound on the plan's end date, for the page's forecast (empty otherwise).
+    aging_out = models.PositiveIntegerField(null=True, blank=True)
+    aging_out_of_denominator = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "看板数据"

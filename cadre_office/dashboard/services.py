@@ -41,22 +41,23 @@ def snapshot_compute(*, as_of: dt.date, plan: Plan | None = None, source: str = 
     if plan is None:
         raise LookupError("no plan (实施意见) is defined")
     params = target_params(plan)
-    bureau = figures.bureau_counts(as_of, params)
-    departments = figures.department_counts(as_of, params)
+    bureau = figures.bureau_counts(as_of, params, plan.end_date)
+    departments = figures.department_counts(as_of, params, plan.end_date)
     snapshot, _ = Snapshot.objects.select_for_update().update_or_create(
         plan=plan, as_of=as_of, defaults={"source": source[:60]}
     )
     snapshot.figures.all().delete()
-    rows = [Figure(snapshot=snapshot, department=None, code=code, numerator=c.numerator, denominator=c.denominator)
-            for code, c in bureau.items()]
-    rows += [
-        Figure(snapshot=snapshot, department_id=department_id, code=code, numerator=c.numerator,
-               denominator=c.denominator)
-        for department_id, counts in departments.items()
-        for code, c in counts.items()
-    ]
+    rows = [_figure(snapshot, None, code, c) for code, c in bureau.items()]
+    rows += [_figure(snapshot, department_id, code, c)
+             for department_id, counts in departments.items() for code, c in counts.items()]
     Figure.objects.bulk_create(rows)
     return snapshot
+
+
+def _figure(snapshot: Snapshot, department_id, code: str, counts: figures.Counts) -> Figure:
+    return Figure(snapshot=snapshot, department_id=department_id, code=code, numerator=counts.numerator,
+                  denominator=counts.denominator, aging_out=counts.aging_out,
+                  aging_out_of_denominator=counts.aging_out_of_denominator)
 
 
 def snapshot_dates_missing(*, today: dt.date, plan: Plan | None = None, limit: int = 366) -> list[dt.date]:

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from cadre_office.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="index"),
+    path("trend/<str:code>/", views.TrendView.as_view(), name="trend"),
+    path("drilldown/<str:code>/<str:part>/", views.DrilldownView.as_view(), name="drilldown"),
+    path("recompute/", views.RecomputeView.as_view(), name="recompute"),
+    path("jobs/<int:pk>/", views.JobStatusView.as_view(), name="job_status"),
+    path("targets/", views.TargetListView.as_view(), name="targets"),
+    path("plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
+    path("plans/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan_update"),
+]
