@@ -1,4 +1,4 @@
-"""Reads of the dashboard: stored figures for the user's scope, trends, and the cadres behind a figure.
+"""The dashboard page: stored figures for the user's scope, the arithmetic of goals, gaps and forecasts, trends.
 
 The page never counts cadres: it reads the stored snapshots (one query for every snapshot,
 department and target at once), the ageing-out counts of the under-40 targets included.
@@ -10,65 +10,12 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Q, Sum
 
 from cadre_office.dashboard import figures as definitions
-from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target, TargetCode
-from cadre_office.dashboard.permissions import Scope, cadres_in_scope, figure_scope
+from cadre_office.dashboard.models import Figure, Plan, Snapshot, Target, TargetCode
+from cadre_office.dashboard.permissions import Scope, figure_scope
 from cadre_office.dashboard.services import plan_for
-from cadres.codes import SECTION_LEVELS
-from cadres.models import Cadre, Education, PostAssignment
-
-
-def _value(numerator: int, denominator: int | None) -> float | None:
-    if not denominator:
-        return None
-    return numerator / denominator
-
-
-def _goal(target: Target | None) -> float | int | None:
-    if target is None or target.goal is None:
-        return None
-    return int(target.goal) if target.kind == Target.Kind.COUNT else float(target.goal)
-
-
-def _met(value, numerator, goal, kind) -> bool | None:
-    if goal is None:
-        return None
-    if kind == Target.Kind.COUNT:
-        return numerator >= goal
-    if value is None:
-        return None
-    return value >= goal
-
-
-def snapshot_report(snapshot: Snapshot) -> dict:
-    """The bureau's figures as ROSTER_FORMAT.md's JSON object (every code, in the plan's order)."""
-    targets = {t.code: t for t in snapshot.plan.targets.all()}
-    figures = {f.code: f for f in Figure.objects.filter(snapshot=snapshot, department__isnull=True)}
-    rows = []
-    for code in _ordered_codes(targets):
-        figure, target = figures.get(code), targets.get(code)
-        numerator = figure.numerator if figure else 0
-        denominator = figure.denominator if figure else None
-        value = _value(numerator, denominator)
-        goal = _goal(target)
-        kind = target.kind if target else (Target.Kind.RATIO if denominator is not None else Target.Kind.COUNT)
-        rows.append({"code": code, "numerator": numerator, "denominator": denominator, "value": value,
-                     "target": goal, "met": _met(value, numerator, goal, kind)})
-    return {"as_of": snapshot.as_of.isoformat(), "targets": rows}
-
-
-def _ordered_codes(targets: dict) -> list[str]:
-    from cadre_office.dashboard.models import TargetCode
-
-    ordered = [t.code for t in sorted(targets.values(), key=lambda t: (t.sort_order, t.pk))]
-    return ordered + [code for code in TargetCode.values if code not in targets]
-
-
-
-
-# --- the page: stored figures for the user's scope -------------------------------------------------
 
 NUMERATOR, DENOMINATOR, AGING_OUT = "numerator", "denominator", "aging_out"
 PARTS = (NUMERATOR, DENOMINATOR, AGING_OUT)
@@ -79,6 +26,12 @@ AGE_BOUND_CODES = (*AGING_OUT_CODES, TargetCode.ZK_AROUND30)
 
 STATUS_LABELS = {"met": "已达标", "unmet": "未达标", "nogoal": "无具体目标", "nodata": "暂无数据"}
 NO_DATA = "暂无数据"
+
+__all__ = [
+    "AGE_BOUND_CODES", "AGING_OUT", "AGING_OUT_CODES", "DENOMINATOR", "NO_DATA", "NUMERATOR", "PARTS",
+    "STATUS_LABELS", "Card", "Dashboard", "TrendPoint", "age_bound", "aged_past", "dashboard", "figure_sums",
+    "forecast", "gap", "goal_percent", "met", "percent", "ratio", "stored_figure", "target_trend",
+]
 
 
 age_bound = definitions.age_bound
@@ -395,83 +348,3 @@ def stored_figure(scope: Scope, *, plan: Plan, day: dt.date, code: str) -> tuple
     if row is None:
         return None
     return row["n"] or 0, row["d"]
-
-
-# --- the cadres behind a figure ----------------------------------------------------------------------
-
-
-def part_label(target: Target, part: str, plan: Plan) -> str:
-    """Describe the cadres of a numerator, denominator or ageing-out list in the office's words."""
-    age = target.age_max or age_bound(target.code, {})
-    zk, fk, all_ = "正科实职干部", "副科实职干部", "科级干部"
-    labels = {
-        TargetCode.ZK_UNDER40: (f"{age}岁及以下{zk}", f"全部{zk}"),
-        TargetCode.FK_UNDER40: (f"{age}岁及以下{fk}", f"全部{fk}"),
-        TargetCode.ZK_UNDER40_BACHELOR: (f"{age}岁及以下{zk}中全日制本科及以上", f"{age}岁及以下{zk}"),
-        TargetCode.FK_UNDER40_BACHELOR: (f"{age}岁及以下{fk}中全日制本科及以上", f"{age}岁及以下{fk}"),
-        TargetCode.FEMALE: (f"女性{all_}", f"全部{all_}"),
-        TargetCode.NON_PARTY: (f"党外{all_}", f"全部{all_}"),
-        TargetCode.MINORITY: (f"少数民族{all_}", f"全部{all_}"),
-        TargetCode.ZK_AROUND30: (f"{age}岁及以下{zk}", ""),
-        TargetCode.FK_TOTAL: (f"全部{fk}", ""),
-    }
-    numerator, denominator = labels.get(target.code, ("", ""))
-    if part == AGING_OUT:
-        return f"{numerator}中至规划期末（{plan.end_date:%Y-%m-%d}）将超过{age}岁的人员"
-    return numerator if part == NUMERATOR else denominator
-
-
-def has_part(target: Target, part: str) -> bool:
-    """Whether a target has that list: counts have no denominator; only under-40 targets age out."""
-    if part == NUMERATOR:
-        return True
-    if part == DENOMINATOR:
-        return target.kind == Target.Kind.RATIO
-    return part == AGING_OUT and target.code in AGING_OUT_CODES
-
-
-def drilldown_cadres(user, *, plan: Plan, targets: list[Target], target: Target, part: str, day: dt.date):
-    """Return the cadres ``user`` may see behind one part of a target on ``day``, computed live.
-
-    Each cadre once, with the leadership level held on ``day`` (``level_on_day``), ordered as
-    the roster is: department, level, age.
-    """
-    params = {t.code: t.age_max for t in targets}
-    base = cadres_in_scope(user)
-    if part == AGING_OUT:
-        behind = definitions.cadres_behind(day, target.code, NUMERATOR, base, params).filter(
-            aged_past(plan.end_date, age_bound(target.code, params)))
-    else:
-        behind = definitions.cadres_behind(day, target.code, part, base, params)
-    level = (PostAssignment.objects.as_of(day).filter(cadre=OuterRef("pk"), level__in=SECTION_LEVELS)
-             .order_by().values("cadre").annotate(level=Min("level")).values("level"))
-    return (
-        Cadre.objects.filter(pk__in=behind.values("pk"))
-        .annotate(level_on_day=Subquery(level[:1]))
-        .select_related("department")
-        .prefetch_related(Prefetch("educations", queryset=Education.objects.order_by("level")))
-        .order_by("department__path", "level_on_day", "birth_date", "id")
-    )
-
-
-# --- recompute jobs ----------------------------------------------------------------------------------
-
-# A job still queued after this long is shown no more (a worker that never came): the page stops polling.
-PENDING_JOB_WINDOW = dt.timedelta(minutes=30)
-
-
-def recompute_jobs_visible_to(user):
-    """Return the recompute jobs ``user`` may follow: all of them for those who may recompute."""
-    if not user.has_perm("dashboard.recompute_dashboard"):
-        return RecomputeJob.objects.none()
-    return RecomputeJob.objects.all()
-
-
-def pending_job(user, *, now: dt.datetime) -> RecomputeJob | None:
-    """Return the user's latest recompute still queued or running (asked for recently), if any."""
-    return (
-        recompute_jobs_visible_to(user)
-        .filter(requested_by=user, state__in=[RecomputeJob.State.QUEUED, RecomputeJob.State.RUNNING],
-                requested_at__gte=now - PENDING_JOB_WINDOW)
-        .order_by("-requested_at").first()
-    )
