@@ -4,6 +4,7 @@
 #   make test    安装测试所需的一切，运行 ruff、check、makemigrations --check、pytest
 #   make lint    只运行 ruff
 #   make vendor  用 npm 重新生成 static/vendor/（前端资源随仓库提交，平时不需要）
+#   make bench   基准测试：在独立的 PostgreSQL 库中载入 N 名干部并测量（N=20000 可改，默认 100000）
 #
 # Everything is installed by these targets themselves: Debian packages (when running as root and
 # one is missing), the virtualenv in .venv/ and the pinned Python packages (reinstalled only when
@@ -35,13 +36,14 @@ DEBS = $(RUN_DEBS)
 # updates) once for the larger list.
 test: DEBS = $(TEST_DEBS)
 
-.PHONY: help run test lint vendor system-packages services-check
+.PHONY: help run test lint vendor bench system-packages services-check
 
 help:
 	@echo "make run     安装依赖、迁移数据库、写入演示数据，并在 http://127.0.0.1:8000 启动"
 	@echo "make test    安装测试依赖并运行 ruff、manage.py check、makemigrations --check、pytest"
 	@echo "make lint    ruff check ."
 	@echo "make vendor  用 npm 重新生成 static/vendor/ 中的前端资源"
+	@echo "make bench   在 PostgreSQL 上载入 N 名干部（默认 100000，N=20000 可改）并测量，结果写入 bench/RESULTS.md"
 
 # --- installation -----------------------------------------------------------------------------
 
@@ -185,3 +187,13 @@ vendor:
 	node -e 'const p = require("./package.json"); for (const n of Object.keys(p.dependencies)) console.log(n + "@" + require("./node_modules/" + n + "/package.json").version)' \
 	  >static/vendor/VERSIONS.txt
 	@cat static/vendor/VERSIONS.txt
+
+# --- make bench -------------------------------------------------------------------------------
+
+# The benchmark loads N cadres into a PostgreSQL database of its own (dropped and recreated).
+N ?= 100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cadre_office_bench
+export BENCH_DATABASE_URL
+
+bench: system-packages $(RUN_STAMP)
+	$(PY) bench/run.py --n $(N)

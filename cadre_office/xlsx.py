@@ -40,6 +40,19 @@ def _cell(sheet, value, *, font=None, fill=None, number_format=None):
     return cell
 
 
+def _safe(sheet, value):
+    """Return ``value`` for ``sheet.append``: as it is, or as a text cell where Excel would see a formula.
+
+    Plain values cost openpyxl least (dates get their yyyy-mm-dd format from openpyxl itself);
+    only the rare text that starts like a formula needs a cell object of its own.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def write_xlsx(*, title: str, columns: list[Column], rows: Iterable, heading: str = "") -> bytes:
     """Return an .xlsx with one sheet: an optional heading line, a header row, one line per row."""
     workbook = Workbook(write_only=True)
@@ -52,8 +65,9 @@ def write_xlsx(*, title: str, columns: list[Column], rows: Iterable, heading: st
         sheet.append([_cell(sheet, heading, font=Font(bold=True, size=14))])
     fill = PatternFill("solid", fgColor="DDE6F0")
     sheet.append([_cell(sheet, column.header, font=bold, fill=fill) for column in columns])
+    getters = [column.value for column in columns]
     for row in rows:
-        sheet.append([_cell(sheet, column.value(row)) for column in columns])
+        sheet.append([_safe(sheet, get(row)) for get in getters])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

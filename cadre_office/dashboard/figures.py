@@ -9,8 +9,9 @@ and the drill-down lists of cadres behind a figure.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import BooleanField, Case, Count, FilteredRelation, IntegerField, Q, Value, When
 
 from cadre_office.dashboard.models import TargetCode
 from cadre_office.dates import latest_birth_date_for_age
@@ -79,56 +80,98 @@ def age_bound(code: str, params: dict) -> int:
     return (params or {}).get(code) or default
 
 
+class Fact(NamedTuple):
+    """One condition a definition combines: "holds a 正科 post", "aged 40 or under on D" …
+
+    A definition is a conjunction of facts. Each fact is both a ``Q`` on ``counted_cadres``
+    (for the drill-down lists) and a test on a row of the grouped count (for the figures),
+    so the two can never disagree.
+    """
+
+    name: str
+    age: int | None = None
+
+
+ZHENG_KE, FU_KE, BACHELOR = Fact("zheng"), Fact("fu"), Fact("bachelor")
+FEMALE, NON_PARTY, MINORITY = Fact("female"), Fact("non_party"), Fact("minority")
+
+
+def young(age: int) -> Fact:
+    """Aged ``age`` or less on the statistics date."""
+    return Fact("young", age)
+
+
+def old_at_end(age: int) -> Fact:
+    """Older than ``age`` on the plan's end date (so ageing out of a "``age`` or less" count)."""
+    return Fact("old_at_end", age)
+
+
+def fact_q(fact: Fact, day: dt.date, plan_end: dt.date | None = None) -> Q:
+    if fact == ZHENG_KE:
+        return Q(zheng__isnull=False)
+    if fact == FU_KE:
+        return Q(zheng__isnull=True)  # on a row of ``counted_cadres``: a 副科 post and no 正科 one
+    if fact == BACHELOR:
+        return Q(bachelor__isnull=False)
+    if fact == FEMALE:
+        return Q(gender=Gender.FEMALE)
+    if fact == NON_PARTY:
+        return ~Q(political_status__in=PARTY_MEMBER_CODES)
+    if fact == MINORITY:
+        return ~Q(ethnicity=Ethnicity.HAN)
+    if fact.name == "young":
+        return aged_at_most(day, fact.age)
+    if fact.name == "old_at_end":
+        return aged_past(plan_end, fact.age)
+    raise ValueError(fact)
+
+
 @dataclass(frozen=True)
 class Definition:
-    """How to count one target on a day: the numerator and (for ratios) denominator filters."""
+    """How to count one target on a day: its numerator and (for ratios) denominator, as facts and as filters."""
 
     code: str
-    numerator: Q
-    denominator: Q | None
+    numerator_facts: tuple[Fact, ...]
+    denominator_facts: tuple[Fact, ...] | None
+    day: dt.date
+
+    @property
+    def numerator(self) -> Q:
+        return _conjunction(self.numerator_facts, self.day)
+
+    @property
+    def denominator(self) -> Q | None:
+        return None if self.denominator_facts is None else _conjunction(self.denominator_facts, self.day)
+
+
+def _conjunction(facts, day) -> Q:
+    q = Q()
+    for fact in facts:
+        q &= fact_q(fact, day)
+    return q
 
 
 def definitions(day: dt.date, params: dict[str, int | None] | None = None) -> dict[str, Definition]:
     """Return every target's definition on ``day``; ``params`` maps codes to their age bound."""
     params = params or {}
-    zk = Q(zheng__isnull=False)
-    fk = Q(zheng__isnull=True)  # on a row of ``counted_cadres``: holds a 副科 post and no 正科 one
-    all_section = Q()
-    zk_young = zk & aged_at_most(day, params.get(TargetCode.ZK_UNDER40) or DEFAULT_UNDER40)
-    fk_young = fk & aged_at_most(day, params.get(TargetCode.FK_UNDER40) or DEFAULT_UNDER40)
-    zk_young_b = zk & aged_at_most(day, params.get(TargetCode.ZK_UNDER40_BACHELOR) or DEFAULT_UNDER40)
-    fk_young_b = fk & aged_at_most(day, params.get(TargetCode.FK_UNDER40_BACHELOR) or DEFAULT_UNDER40)
-    bachelor = Q(bachelor__isnull=False)
-    return {
-        d.code: d
-        for d in (
-            Definition(TargetCode.ZK_UNDER40, zk_young, zk),
-            Definition(TargetCode.FK_UNDER40, fk_young, fk),
-            Definition(TargetCode.ZK_UNDER40_BACHELOR, zk_young_b & bachelor, zk_young_b),
-            Definition(TargetCode.FK_UNDER40_BACHELOR, fk_young_b & bachelor, fk_young_b),
-            Definition(TargetCode.FEMALE, all_section & Q(gender=Gender.FEMALE), all_section),
-            Definition(TargetCode.NON_PARTY, all_section & ~Q(political_status__in=PARTY_MEMBER_CODES), all_section),
-            Definition(TargetCode.MINORITY, all_section & ~Q(ethnicity=Ethnicity.HAN), all_section),
-            Definition(TargetCode.ZK_AROUND30,
-                       zk & aged_at_most(day, params.get(TargetCode.ZK_AROUND30) or DEFAULT_RESERVE_AGE), None),
-            Definition(TargetCode.FK_TOTAL, fk, None),
-        )
-    }
 
+    def bound(code):
+        return age_bound(code, params)
 
-def _aggregates(defs: dict[str, Definition], params, plan_end: dt.date | None) -> dict:
-    """The conditional counts of every target, and of those who age out of it by ``plan_end``."""
-    expressions = {}
-    for code, definition in defs.items():
-        expressions[f"{code}__n"] = Count("pk", distinct=True, filter=definition.numerator or None)
-        if definition.denominator is not None:
-            expressions[f"{code}__d"] = Count("pk", distinct=True, filter=definition.denominator or None)
-        if plan_end is not None and code in AGING_OUT_CODES:
-            old = aged_past(plan_end, age_bound(code, params))
-            expressions[f"{code}__an"] = Count("pk", distinct=True, filter=definition.numerator & old)
-            if code in AGE_BOUNDED_DENOMINATOR:
-                expressions[f"{code}__ad"] = Count("pk", distinct=True, filter=definition.denominator & old)
-    return expressions
+    rows = (
+        (TargetCode.ZK_UNDER40, (ZHENG_KE, young(bound(TargetCode.ZK_UNDER40))), (ZHENG_KE,)),
+        (TargetCode.FK_UNDER40, (FU_KE, young(bound(TargetCode.FK_UNDER40))), (FU_KE,)),
+        (TargetCode.ZK_UNDER40_BACHELOR, (ZHENG_KE, young(bound(TargetCode.ZK_UNDER40_BACHELOR)), BACHELOR),
+         (ZHENG_KE, young(bound(TargetCode.ZK_UNDER40_BACHELOR)))),
+        (TargetCode.FK_UNDER40_BACHELOR, (FU_KE, young(bound(TargetCode.FK_UNDER40_BACHELOR)), BACHELOR),
+         (FU_KE, young(bound(TargetCode.FK_UNDER40_BACHELOR)))),
+        (TargetCode.FEMALE, (FEMALE,), ()),
+        (TargetCode.NON_PARTY, (NON_PARTY,), ()),
+        (TargetCode.MINORITY, (MINORITY,), ()),
+        (TargetCode.ZK_AROUND30, (ZHENG_KE, young(bound(TargetCode.ZK_AROUND30))), None),
+        (TargetCode.FK_TOTAL, (FU_KE,), None),
+    )
+    return {code: Definition(code, numerator, denominator, day) for code, numerator, denominator in rows}
 
 
 @dataclass(frozen=True)
@@ -143,34 +186,126 @@ class Counts:
     aging_out_of_denominator: int | None = None
 
 
-def _unpack(row: dict, defs: dict[str, Definition]) -> dict[str, Counts]:
+def _age_cuts(day: dt.date, defs: dict[str, Definition], params, plan_end: dt.date | None) -> list[dt.date]:
+    """The birth dates where some definition's age condition changes, sorted."""
+    cuts = set()
+    for definition in defs.values():
+        for fact in (*definition.numerator_facts, *(definition.denominator_facts or ())):
+            if fact.name == "young":
+                cuts.add(latest_birth_date_for_age(day, fact.age + 1))
+    if plan_end is not None:
+        for code in AGING_OUT_CODES:
+            cuts.add(latest_birth_date_for_age(plan_end, age_bound(code, params) + 1))
+    return sorted(cuts)
+
+
+def _grouped(day: dt.date, cuts: list[dt.date]):
+    """One row per department and combination of facts, with its number of cadres: one query.
+
+    ``age`` is the cadre's class among the birth-date ``cuts`` (0: born on or before the first).
+    The joins of ``counted_cadres`` can repeat a cadre (two degrees, say), always with the same
+    facts, so counting distinct cadres within a group is exact.
+    """
+    age = Case(*[When(birth_date__lte=cut, then=Value(i)) for i, cut in enumerate(cuts)],
+               default=Value(len(cuts)), output_field=IntegerField())
+
+    def flag(q):
+        return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    return (
+        counted_cadres(day)
+        .annotate(
+            f_zheng=flag(fact_q(ZHENG_KE, day)), f_bachelor=flag(fact_q(BACHELOR, day)),
+            f_female=flag(fact_q(FEMALE, day)), f_non_party=flag(fact_q(NON_PARTY, day)),
+            f_minority=flag(fact_q(MINORITY, day)), f_age=age,
+        )
+        .order_by()
+        .values("department_id", "f_zheng", "f_bachelor", "f_female", "f_non_party", "f_minority", "f_age")
+        .annotate(cadres=Count("pk", distinct=True))
+    )
+
+
+_FLAGS = {ZHENG_KE: "f_zheng", BACHELOR: "f_bachelor", FEMALE: "f_female", NON_PARTY: "f_non_party",
+          MINORITY: "f_minority"}
+
+
+def _holds(fact: Fact, row: dict, age_class: int, cut_index: dict, day: dt.date, plan_end: dt.date | None) -> bool:
+    if fact == FU_KE:
+        return not row["f_zheng"]
+    if fact.name == "young":  # born after the cut: in a class above it
+        return age_class > cut_index[latest_birth_date_for_age(day, fact.age + 1)]
+    if fact.name == "old_at_end":  # born on or before the cut
+        return age_class <= cut_index[latest_birth_date_for_age(plan_end, fact.age + 1)]
+    return row[_FLAGS[fact]]
+
+
+def compute(day: dt.date, params=None, plan_end: dt.date | None = None):
+    """Return (bureau counts, counts per department) of every target on ``day``: one query.
+
+    With ``plan_end`` after ``day``, the ageing-out counts of the under-40 targets too. The
+    query returns a few hundred grouped rows whatever the roster size; the figures are sums
+    of those groups (never a loop over cadres).
+    """
+    params = params or {}
+    plan_end = plan_end if plan_end and plan_end > day else None
+    defs = definitions(day, params)
+    cuts = _age_cuts(day, defs, params, plan_end)
+    cut_index = {cut: i for i, cut in enumerate(cuts)}
+    # Each figure as a list of facts that must all hold; (code, slot) -> facts.
+    wanted = {}
+    for code, definition in defs.items():
+        wanted[(code, "n")] = definition.numerator_facts
+        if definition.denominator_facts is not None:
+            wanted[(code, "d")] = definition.denominator_facts
+        if plan_end is not None and code in AGING_OUT_CODES:
+            leaving = old_at_end(age_bound(code, params))
+            wanted[(code, "an")] = (*definition.numerator_facts, leaving)
+            if code in AGE_BOUNDED_DENOMINATOR:
+                wanted[(code, "ad")] = (*definition.denominator_facts, leaving)
+    totals: dict[int, dict] = {}
+    # Which figures a group counts in depends only on its facts: decide once per combination.
+    figures_of: dict[tuple, list] = {}
+    for row in _grouped(day, cuts):
+        combination = (row["f_zheng"], row["f_bachelor"], row["f_female"], row["f_non_party"], row["f_minority"],
+                       row["f_age"])
+        keys = figures_of.get(combination)
+        if keys is None:
+            keys = figures_of[combination] = [
+                key for key, facts in wanted.items()
+                if all(_holds(fact, row, row["f_age"], cut_index, day, plan_end) for fact in facts)
+            ]
+        sums = totals.setdefault(row["department_id"], dict.fromkeys(wanted, 0))
+        for key in keys:
+            sums[key] += row["cadres"]
+    bureau_sums = dict.fromkeys(wanted, 0)
+    for sums in totals.values():
+        for key, value in sums.items():
+            bureau_sums[key] += value
+    return _unpack(bureau_sums, defs, wanted), {
+        department_id: _unpack(sums, defs, wanted) for department_id, sums in totals.items()
+    }
+
+
+def _unpack(sums: dict, defs: dict[str, Definition], wanted: dict) -> dict[str, Counts]:
     return {
         code: Counts(
-            row[f"{code}__n"] or 0,
-            (row[f"{code}__d"] or 0) if definition.denominator is not None else None,
-            row.get(f"{code}__an"),
-            row.get(f"{code}__ad"),
+            sums[(code, "n")],
+            sums[(code, "d")] if (code, "d") in wanted else None,
+            sums[(code, "an")] if (code, "an") in wanted else None,
+            sums[(code, "ad")] if (code, "ad") in wanted else None,
         )
-        for code, definition in defs.items()
+        for code in defs
     }
 
 
 def bureau_counts(day: dt.date, params=None, plan_end: dt.date | None = None) -> dict[str, Counts]:
-    """Every target's figures for the whole bureau on ``day``: one query.
-
-    With ``plan_end`` after ``day``, the ageing-out counts of the under-40 targets too.
-    """
-    defs = definitions(day, params)
-    plan_end = plan_end if plan_end and plan_end > day else None
-    return _unpack(counted_cadres(day).aggregate(**_aggregates(defs, params, plan_end)), defs)
+    """Every target's figures for the whole bureau on ``day`` (see ``compute``)."""
+    return compute(day, params, plan_end)[0]
 
 
 def department_counts(day: dt.date, params=None, plan_end: dt.date | None = None) -> dict[int, dict[str, Counts]]:
-    """The same per department (its own cadres only): one grouped query."""
-    defs = definitions(day, params)
-    plan_end = plan_end if plan_end and plan_end > day else None
-    rows = counted_cadres(day).order_by().values("department_id").annotate(**_aggregates(defs, params, plan_end))
-    return {row["department_id"]: _unpack(row, defs) for row in rows}
+    """The same per department, each counting its own cadres only (see ``compute``)."""
+    return compute(day, params, plan_end)[1]
 
 
 def cadres_behind(day: dt.date, code: str, part: str, base, params=None):
@@ -180,4 +315,3 @@ def cadres_behind(day: dt.date, code: str, part: str, base, params=None):
     if condition is None:
         return base.none()
     return counted_cadres(day, base).filter(condition).distinct()
-

@@ -41,8 +41,7 @@ def snapshot_compute(*, as_of: dt.date, plan: Plan | None = None, source: str = 
     if plan is None:
         raise LookupError("no plan (实施意见) is defined")
     params = target_params(plan)
-    bureau = figures.bureau_counts(as_of, params, plan.end_date)
-    departments = figures.department_counts(as_of, params, plan.end_date)
+    bureau, departments = figures.compute(as_of, params, plan.end_date)
     snapshot, _ = Snapshot.objects.select_for_update().update_or_create(
         plan=plan, as_of=as_of, defaults={"source": source[:60]}
     )
