@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cadre_office.health import health
 from cadre_office.views import HomeView
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("dashboard/", include("cadre_office.dashboard.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]
 
 handler403 = "cadre_office.views.permission_denied"

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 # URL names an anonymous visitor may open (the login page and its second-factor steps redirect
 # to login themselves when nobody is logged in, so they are not listed).
-ANONYMOUS_ALLOWED = {"login"}
+ANONYMOUS_ALLOWED = {"login", "health"}
 
 
 def _patterns(resolver=None, prefix="", namespace=""):
