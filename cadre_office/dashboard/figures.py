@@ -220,11 +220,13 @@ def _grouped(day: dt.date, cuts: list[dt.date]):
             f_minority=flag(fact_q(MINORITY, day)), f_age=age,
         )
         .order_by()
-        .values("department_id", "f_zheng", "f_bachelor", "f_female", "f_non_party", "f_minority", "f_age")
+        .values("department_id", *_DIMENSIONS)
         .annotate(cadres=Count("pk", distinct=True))
+        .values_list("department_id", *_DIMENSIONS, "cadres")
     )
 
 
+_DIMENSIONS = ("f_zheng", "f_bachelor", "f_female", "f_non_party", "f_minority", "f_age")
 _FLAGS = {ZHENG_KE: "f_zheng", BACHELOR: "f_bachelor", FEMALE: "f_female", NON_PARTY: "f_non_party",
           MINORITY: "f_minority"}
 
@@ -265,18 +267,20 @@ def compute(day: dt.date, params=None, plan_end: dt.date | None = None):
     totals: dict[int, dict] = {}
     # Which figures a group counts in depends only on its facts: decide once per combination.
     figures_of: dict[tuple, list] = {}
-    for row in _grouped(day, cuts):
-        combination = (row["f_zheng"], row["f_bachelor"], row["f_female"], row["f_non_party"], row["f_minority"],
-                       row["f_age"])
+    for department_id, *combination, cadres in _grouped(day, cuts):
+        combination = tuple(combination)
         keys = figures_of.get(combination)
         if keys is None:
+            row = dict(zip(_DIMENSIONS, combination, strict=True))
             keys = figures_of[combination] = [
                 key for key, facts in wanted.items()
                 if all(_holds(fact, row, row["f_age"], cut_index, day, plan_end) for fact in facts)
             ]
-        sums = totals.setdefault(row["department_id"], dict.fromkeys(wanted, 0))
+        sums = totals.get(department_id)
+        if sums is None:
+            sums = totals[department_id] = dict.fromkeys(wanted, 0)
         for key in keys:
-            sums[key] += row["cadres"]
+            sums[key] += cadres
     bureau_sums = dict.fromkeys(wanted, 0)
     for sums in totals.values():
         for key, value in sums.items():
