@@ -49,17 +49,29 @@ DASHBOARD_READ = ["dashboard.view_snapshot", "dashboard.view_plan", "dashboard.v
 DASHBOARD_WRITE = ["dashboard.recompute_dashboard", "dashboard.add_plan", "dashboard.change_plan",
                    "dashboard.add_target", "dashboard.change_target"]
 
+# Selection (十六步工作法): personnel staff run cases, leaders and discipline inspection decide gates.
+SELECTION_READ = ["selection.view_selectioncase", "selection.view_workflowtemplate"]
+SELECTION_RUN = ["selection.run_selection", "selection.view_all_selection", "selection.add_selectioncase",
+                 "selection.change_workflowtemplate", "selection.change_stepdefinition",
+                 "selection.add_calendarday", "selection.change_calendarday", "selection.view_calendarday"]
+# The appraisal and discipline records on a cadre that the negative list reads.
+OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisal", "disciplineaction")
+                     for action in ("add", "change", "delete", "view")]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
-    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + DASHBOARD_READ + DASHBOARD_WRITE + [
+    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
+    + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
     ],
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
-    Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, "cadres.view_all_cadres", "cadres.export_roster"],
+    Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.view_all_cadres", "cadres.export_roster",
+                  "selection.decide_selection", "selection.view_all_selection"],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
-    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, "cadres.export_roster"],
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.export_roster"],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
-    Role.DISCIPLINE: [*CADRE_READ, "cadres.view_all_cadres"],
+    Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, "cadres.view_all_cadres", "selection.decide_selection",
+                      "oversight.view_annualappraisal", "oversight.view_disciplineaction"],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.
