@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
-from cadres.services.cadres import post_end, post_start
+from cadres.services.cadres import cadre_update, post_end, post_start
 from selection import messages
 from selection.models import Candidate, CaseStep, SelectionCase, StepDefinition, StepEvent, Vote, WorkflowTemplate
 from selection.rules import (
@@ -248,6 +248,7 @@ def candidate_veto(*, actor, case: SelectionCase, number: int, candidate: Candid
 
 @transaction.atomic
 def case_pause(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
+    _require_runner(actor)
     reason = _require_text(reason, messages.REASON_REQUIRED)
     case = _lock_case(case)
     _require_active(case)
@@ -259,6 +260,7 @@ def case_pause(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
 
 @transaction.atomic
 def case_resume(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
+    _require_runner(actor)
     reason = _require_text(reason, messages.REASON_REQUIRED)
     case = _lock_case(case)
     if case.state != SelectionCase.State.PAUSED:
@@ -271,6 +273,7 @@ def case_resume(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
 
 @transaction.atomic
 def case_terminate(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
+    _require_runner(actor)
     reason = _require_text(reason, messages.REASON_REQUIRED)
     case = _lock_case(case)
     if case.state not in (SelectionCase.State.ACTIVE, SelectionCase.State.PAUSED):
@@ -292,10 +295,10 @@ def _store_votes(step: CaseStep, votes) -> None:
 
 
 def _appoint(*, actor, case: SelectionCase) -> list[int]:
-    """Give every active candidate the case's post from the decision date (step 15)."""
-    _require_runner(actor)
-    _require_runner(actor)
-    _require_runner(actor)
+    """Give every active candidate the case's post from the decision date (step 15).
+
+    The cadre moves to the case's department too: the roster's 工作单位 follows the new post.
+    """
     if case.decided_on is None:
         raise WorkflowError(messages.NO_DECISION_DATE, code="no_decision_date")
     reason = messages.APPOINTMENT_REASON.format(number=case.number)
@@ -304,6 +307,8 @@ def _appoint(*, actor, case: SelectionCase) -> list[int]:
         candidate.post = post_start(actor=actor, cadre=candidate.cadre, department=case.department,
                                     title=case.post_title, level=case.level, start_date=case.decided_on,
                                     reason=reason)
+        if candidate.cadre.department_id != case.department_id:
+            cadre_update(actor=actor, cadre=candidate.cadre, data={"department": case.department}, reason=reason)
         candidate.state = Candidate.State.APPOINTED
         tracked_save(candidate, actor=actor, reason=reason, update_fields=["state", "post"], clean=False)
         appointed.append(candidate.pk)
