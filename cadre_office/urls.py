@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("cadre_office.audit.urls")),
     path("cadres/", include("cadres.urls")),
     path("dashboard/", include("cadre_office.dashboard.urls")),
+    path("selection/", include("selection.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

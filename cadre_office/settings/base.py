@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cadre_office.context_processors.site",
+                "selection.context_processors.selection_inbox",
             ],
         },
     },

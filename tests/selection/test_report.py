@@ -63,3 +63,20 @@ def test_the_renderer_fetches_only_the_apps_static_files():
                 "https://cdn.example.com/bootstrap.css"):
         with pytest.raises(ExternalFetchRefused):
             fetcher.fetch(url)
+
+
+def test_the_record_downloads_from_the_case_page_scoped_and_audited(client, case):
+    from django.urls import reverse
+
+    from cadre_office.audit.models import AuditEvent
+    from tests.factories import log_in
+
+    url = reverse("selection:case_record_pdf", args=[case.pk])
+    log_in(client, role_user("局领导"))
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(event="download", object_id=str(case.pk)).count() == 1
+    head = role_user("科室负责人", departments=[DepartmentFactory(name="财务科")])
+    log_in(client, head)
+    assert client.get(url).status_code == 404  # another department's case

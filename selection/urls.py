@@ -1,0 +1,17 @@
+from django.urls import path
+
+from selection import calendar_views, views
+
+app_name = "selection"
+
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="case_list"),
+    path("new/", views.CaseCreateView.as_view(), name="case_create"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("holidays/", calendar_views.HolidayCalendarView.as_view(), name="holidays"),
+    path("<int:pk>/record.pdf", views.CaseRecordPdfView.as_view(), name="case_record_pdf"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("<int:pk>/steps/<int:number>/submit/", views.StepSubmitView.as_view(), name="step_submit"),
+    path("<int:pk>/steps/<int:number>/decide/", views.StepDecideView.as_view(), name="step_decide"),
+    path("<int:pk>/steps/<int:number>/veto/", views.CandidateVetoView.as_view(), name="candidate_veto"),
+]

@@ -1,0 +1,202 @@
+"""The selection pages: the case list, a new case, the case page with its timeline, and the inbox.
+
+Each write view is the case page itself handling a POST: a refused transition (a form error or a
+service's ``ValidationError``) renders the page again with the message beside the form.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import DetailView, FormView, ListView
+
+from cadre_office.audit.services import Event, audit_record
+from cadre_office.views import ScopedMixin, ServiceFormMixin
+from cadres.permissions import visible_to as cadres_visible_to
+from cadres.selectors import department_choices
+from selection import services
+from selection.forms import CandidateVetoForm, CaseCreateForm, CaseFilterForm, StepDecideForm, StepSubmitForm
+from selection.permissions import DECIDE, RUN, VIEW
+from selection.reports import case_record_pdf
+from selection.selectors import case_list, case_page_queryset, case_timeline, inbox
+
+
+class CaseListView(ScopedMixin, ListView):
+    permission_required = VIEW
+    template_name = "selection/case_list.html"
+    context_object_name = "cases"
+    paginate_by = 50
+
+    def get_filter_form(self) -> CaseFilterForm:
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = CaseFilterForm(self.request.GET or None,
+                                               departments=department_choices(self.request.user))
+        return self._filter_form
+
+    def get_queryset(self):
+        return case_list(self.request.user, self.get_filter_form().filters())
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filter_form=self.get_filter_form(), query_string=query.urlencode(),
+                                        **kwargs)
+
+
+class CaseCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = (RUN, "selection.add_selectioncase")
+    template_name = "selection/case_form.html"
+    form_class = CaseCreateForm
+    success_message = "选拔任用工作已发起"
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {**super().get_form_kwargs(), "departments": department_choices(user),
+                "cadres": cadres_visible_to(user).select_related("department").order_by("department__path", "name")}
+
+    def perform(self, form):
+        return services.case_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("selection:case_detail", args=[self.object.pk])
+
+
+class CaseDetailView(ScopedMixin, DetailView):
+    """The case page; subclasses handle one POST each and fall back to this page on an error."""
+
+    permission_required = VIEW
+    template_name = "selection/case_detail.html"
+    context_object_name = "case"
+
+    @staticmethod
+    def scope(user):
+        return case_page_queryset(user)
+
+    def get_context_data(self, **kwargs):
+        user, case = self.request.user, self.object
+        timeline = case_timeline(user, case)
+        current = next((row for row in timeline if row.is_current), None)
+        context = {
+            "timeline": timeline, "current": current,
+            "candidates": list(case.candidates.all()),
+            "can_submit": bool(current and user.has_perm(RUN)
+                               and current.step.state in ("open", "returned")),
+        }
+        if current is not None:
+            context.setdefault("submit_form", StepSubmitForm(rule=current.definition.rule))
+            context["decide_form"] = StepDecideForm()
+            context["veto_form"] = CandidateVetoForm(case=case) if current.can_veto else None
+        context.update(kwargs)
+        return super().get_context_data(**context)
+
+
+class CaseActionView(CaseDetailView):
+    """POST one action on the current step ``number``; redirect on success, the page with errors otherwise."""
+
+    http_method_names = ["post"]
+    form_context_name = ""
+    success_message = ""
+
+    def get_form(self):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def post(self, request, pk, number):
+        self.object = self.get_object()
+        self.number = number
+        if self.object.current_step != number:
+            raise Http404
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, self.success_message)
+                return redirect("selection:case_detail", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(**{self.form_context_name: form}))
+
+
+class StepSubmitView(CaseActionView):
+    permission_required = (VIEW, RUN)
+    form_context_name = "submit_form"
+    success_message = "已提交"
+
+    def get_form(self):
+        step = next(step for step in self.object.steps.all() if step.number == self.number)
+        return StepSubmitForm(self.request.POST, rule=step.definition.rule)
+
+    def perform(self, form):
+        services.step_submit(actor=self.request.user, case=self.object, number=self.number,
+                             data=form.data_for_service(), opinion=form.cleaned_data["opinion"])
+
+
+class StepDecideView(CaseActionView):
+    """Approve or return a submitted gate; who may decide it is the service's check."""
+
+    permission_required = VIEW
+    form_context_name = "decide_form"
+
+    def get_form(self):
+        return StepDecideForm(self.request.POST)
+
+    def perform(self, form):
+        user, opinion = self.request.user, form.cleaned_data["opinion"]
+        if form.cleaned_data["decision"] == StepDecideForm.APPROVE:
+            self.success_message = f"已同意第{self.number}步"
+            services.step_approve(actor=user, case=self.object, number=self.number, opinion=opinion)
+        else:
+            self.success_message = f"已退回第{self.number}步"
+            services.step_return(actor=user, case=self.object, number=self.number, opinion=opinion)
+
+
+class CandidateVetoView(CaseActionView):
+    permission_required = VIEW
+    form_context_name = "veto_form"
+    success_message = "已否决该人选"
+
+    def has_permission(self):
+        user = self.request.user
+        return super().has_permission() and (user.has_perm(RUN) or user.has_perm(DECIDE))
+
+    def get_form(self):
+        return CandidateVetoForm(self.request.POST, case=self.object)
+
+    def perform(self, form):
+        services.candidate_veto(actor=self.request.user, case=self.object, number=self.number,
+                                candidate=form.cleaned_data["candidate"], reason=form.cleaned_data["reason"])
+
+
+class InboxView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """待我审批: the submitted gates awaiting the user."""
+
+    permission_required = VIEW
+    template_name = "selection/inbox.html"
+    context_object_name = "steps"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return inbox(self.request.user)
+
+
+class CaseRecordPdfView(ScopedMixin, DetailView):
+    """The 纪实表 of a case as a PDF download (scoped like the case page; the download is audited)."""
+
+    permission_required = VIEW
+
+    def get_queryset(self):
+        return case_page_queryset(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        case = self.get_object()
+        content = case_record_pdf(case)
+        audit_record(Event.DOWNLOAD, actor=request.user, obj=case, detail={"report": "选拔任用工作纪实表"})
+        return FileResponse(io.BytesIO(content), as_attachment=True, content_type="application/pdf",
+                            filename=f"纪实表_{case.number}.pdf")
