@@ -433,4 +433,7 @@ def seed_demo(*, reset_passwords: bool = False) -> SeedResult:
         raise DemoRosterInvalid("；".join(str(error) for error in plan.errors[:10]))
     result = apply_roster_import(plan, actor=actor, source="演示数据")
     users = ensure_demo_users(actor=actor, reset_passwords=reset_passwords)
+    from selection.demo import ensure_demo_case  # selection builds on the roster, not the other way round
+
+    ensure_demo_case()
     return SeedResult(departments_created=departments_created, roster=result, users=users)

@@ -158,3 +158,14 @@ def test_seeded_roster_has_a_plausible_mix(seeded, db):
 
     statuses = set(Cadre.objects.exclude(status=PersonnelStatus.ACTIVE).values_list("status", flat=True))
     assert statuses == {PersonnelStatus.TRANSFERRED, PersonnelStatus.RETIRED}
+
+
+def test_the_demo_has_one_selection_case_waiting_for_the_leader(seeded, db):
+    from selection.demo import DEMO_CASE_TITLE
+    from selection.models import SelectionCase
+    from selection.selectors import inbox
+
+    case = SelectionCase.objects.get(title=DEMO_CASE_TITLE)
+    assert case.current_step == 2 and case.steps.get(number=2).state == "submitted"
+    lingdao = get_user_model().objects.get(username="lingdao")
+    assert [row.case.pk for row in inbox(lingdao)] == [case.pk]
