@@ -56,10 +56,36 @@ class StepRow:
     is_current: bool = False
     can_decide: bool = False
     can_veto: bool = False
+    data_items: list = field(default_factory=list)
 
     @property
     def definition(self) -> StepDefinition:
         return self.step.definition
+
+
+# What a step recorded, in the office's words (the rest of ``data`` is shown by its own widgets).
+DATA_LABELS = {
+    "meeting_date": "会议日期", "members_due": "应到会人数", "attending": "实到会人数", "date": "确定日期",
+    "notice_date": "预告日期", "inspection_date": "考察日期", "start": "公示开始", "end": "公示结束",
+}
+RESULT_LABELS = {"competent": "胜任", "incompetent": "不胜任"}
+
+
+def step_data_items(step: CaseStep) -> list[tuple[str, str]]:
+    """Return the step's recorded data as (label, text) pairs: dates, attendance, vote and result counts."""
+    data = step.data or {}
+    items = [(label, str(data[key])) for key, label in DATA_LABELS.items() if data.get(key) not in (None, "")]
+    if data.get("votes"):
+        choices = {"agree": 0, "disagree": 0, "defer": 0}
+        for vote in data["votes"]:
+            choices[vote.get("choice", "")] = choices.get(vote.get("choice", ""), 0) + 1
+        items.append(("表决", f"同意 {choices['agree']}，不同意 {choices['disagree']}，缓议 {choices['defer']}"))
+    if data.get("results"):
+        counts = {}
+        for result in data["results"].values():
+            counts[RESULT_LABELS.get(result, result)] = counts.get(RESULT_LABELS.get(result, result), 0) + 1
+        items.append(("考核结果", "，".join(f"{label} {n} 人" for label, n in counts.items())))
+    return items
 
 
 def case_timeline(user, case: SelectionCase) -> list[StepRow]:
@@ -79,7 +105,7 @@ def case_timeline(user, case: SelectionCase) -> list[StepRow]:
         decide = current and can_decide(user, step, role_names)
         veto = current and can_veto(user, step, role_names)
         rows.append(StepRow(step=step, events=by_step.get(step.pk, []), is_current=current, can_decide=decide,
-                            can_veto=veto))
+                            can_veto=veto, data_items=step_data_items(step)))
     return rows
 
 

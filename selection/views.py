@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
 from cadre_office.audit.services import Event, audit_record
@@ -21,6 +22,7 @@ from cadres.selectors import department_choices
 from selection import services
 from selection.forms import CandidateVetoForm, CaseCreateForm, CaseFilterForm, StepDecideForm, StepSubmitForm
 from selection.permissions import DECIDE, RUN, VIEW
+from selection.reminders import reminders
 from selection.reports import case_record_pdf
 from selection.selectors import case_list, case_page_queryset, case_timeline, inbox
 
@@ -44,6 +46,7 @@ class CaseListView(ScopedMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(filter_form=self.get_filter_form(), query_string=query.urlencode(),
+                                        reminders=reminders(self.request.user, today=timezone.localdate()),
                                         **kwargs)
 
 
@@ -184,6 +187,10 @@ class InboxView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return inbox(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reminders=reminders(self.request.user, today=timezone.localdate()),
+                                        **kwargs)
 
 
 class CaseRecordPdfView(ScopedMixin, DetailView):

@@ -290,8 +290,9 @@ def test_the_case_list_runs_a_fixed_number_of_queries(client, wf, django_assert_
     log_in(client, wf.leader)
     # Middleware: session, user, its TOTP device, and the session's touch (savepoint, update, release): 6.
     # Permissions (user's, groups'): 2. The page: count, the page of cases (candidate count and step name
-    # annotated), the filter bar's departments: 3. The nav's inbox badge: 1. The top bar's roles: 1.
-    with django_assert_num_queries(13):
+    # annotated), the filter bar's departments: 3. The reminders (steps, candidates): 2. The nav's inbox
+    # badge: 1. The top bar's roles: 1.
+    with django_assert_num_queries(15):
         response = client.get(reverse("selection:case_list"))
     assert len(response.context["cases"]) == count
 
@@ -324,3 +325,14 @@ def test_a_malformed_vote_line_is_an_error_on_the_field():
                            "votes": "张委员,12"}, rule=StepDefinition.Rule.RECOMMENDATION_VOTE)
     assert not form.is_valid()
     assert "第1行" in form.errors["votes"][0]
+
+
+def test_the_timeline_shows_what_a_step_recorded(client, wf):
+    from tests.factories import log_in
+
+    case = wf.new_case()
+    wf.advance(case, through=8)
+    log_in(client, wf.leader)
+    html = client.get(f"/selection/{case.pk}/").content.decode()
+    assert "应到会人数" in html and "实到会人数" in html and "同意 " in html
+    assert "预告日期" in html and "2025-02-24" in html and "考察日期" in html
