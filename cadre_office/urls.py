@@ -10,6 +10,7 @@ urlpatterns = [
     path("system/users/", include("cadre_office.accounts.urls")),
     path("audit/", include("cadre_office.audit.urls")),
     path("cadres/", include("cadres.urls")),
+    path("oversight/", include("oversight.urls")),
     path("dashboard/", include("cadre_office.dashboard.urls")),
     path("selection/", include("selection.urls")),
     path("admin/", admin.site.urls),

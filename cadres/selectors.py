@@ -13,6 +13,7 @@ from cadres.codes import EDUCATION_BAND_CODES, PARTY_MEMBER_CODES, AgeBand, Educ
 from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
 from cadres.permissions import departments_visible_to, visible_to
+from oversight.models import AnnualAppraisal, DisciplineAction
 
 # ?sort= values the roster accepts, mapped to orderings (a leading "-" reverses).
 ROSTER_SORTS = {
@@ -112,6 +113,9 @@ def cadre_record(user, pk: int) -> Cadre:
         "educations",
         Prefetch("posts", queryset=PostAssignment.objects.select_related("department").order_by("-start_date", "-id")),
         Prefetch("ranks", queryset=RankAssignment.objects.order_by("-start_date", "-id")),
+        # The 考核与奖惩 tab (oversight records entered on the cadre).
+        Prefetch("appraisals", queryset=AnnualAppraisal.objects.order_by("-year")),
+        Prefetch("discipline_actions", queryset=DisciplineAction.objects.order_by("-decided_on", "-id")),
     )
     return get_object_or_404(queryset, pk=pk)
 

@@ -138,3 +138,47 @@ class CandidateVetoForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidate"].queryset = case.candidates.filter(state=Candidate.State.ACTIVE)
+
+
+class AttachmentForm(forms.Form):
+    """Upload one record to a step: a name from the step's required records, or another name typed in."""
+
+    OTHER = ""
+
+    record_name = forms.ChoiceField(label="材料名称", required=False)
+    other_name = forms.CharField(label="其他材料名称", required=False, max_length=60)
+    file = forms.FileField(label="文件")
+
+    def __init__(self, *args, required_records=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_name"].choices = [*((name, name) for name in required_records),
+                                              (self.OTHER, "其他（请填写）")]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("record_name") or (cleaned.get("other_name") or "").strip()
+        if not name:
+            self.add_error("other_name", "请选择或填写材料名称")
+        cleaned["name"] = name
+        return cleaned
+
+
+class CaseStateForm(forms.Form):
+    """Pause, resume or terminate the case, with the reason the trail keeps."""
+
+    PAUSE, RESUME, TERMINATE = "pause", "resume", "terminate"
+
+    action = forms.ChoiceField(choices=[(PAUSE, "暂停"), (RESUME, "恢复"), (TERMINATE, "终止")],
+                               widget=forms.HiddenInput)
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class CandidateDropForm(forms.Form):
+    """Leave a candidate off the list (未列入) before the inspection candidates are decided."""
+
+    candidate = forms.ModelChoiceField(label="人选", queryset=Candidate.objects.none())
+    reason = forms.CharField(label="未列入原因", max_length=200)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = case.candidates.filter(state=Candidate.State.ACTIVE)

@@ -19,6 +19,14 @@ DATA_MISSING = "第{number}步缺少以下内容：{keys}"
 BAD_DATE = "“{key}”不是有效日期（应为 YYYY-MM-DD）"
 BAD_NUMBER = "“{key}”应为非负整数"
 
+# Attachments
+RECORD_NAME_REQUIRED = "请选择或填写材料名称"
+RECORD_NAME_TOO_LONG = "材料名称不能超过{max}个字"
+ATTACHMENT_FILE_REQUIRED = "请选择要上传的文件"
+ATTACHMENT_BAD_TYPE = "只能上传以下格式的文件：{types}"
+ATTACHMENT_TOO_LARGE = "文件不能大于{mb}MB"
+ATTACHMENT_STEP_NOT_REACHED = "第{number}步尚未办理，只能为当前步骤或已完成的步骤上传材料"
+
 # Candidates
 CANDIDATE_NOT_IN_CASE = "该人选不属于本次工作"
 CANDIDATE_ALREADY_IN_CASE = "{name}已是本次工作的人选"

@@ -17,4 +17,9 @@ urlpatterns = [
     path("<int:pk>/steps/<int:number>/submit/", views.StepSubmitView.as_view(), name="step_submit"),
     path("<int:pk>/steps/<int:number>/decide/", views.StepDecideView.as_view(), name="step_decide"),
     path("<int:pk>/steps/<int:number>/veto/", views.CandidateVetoView.as_view(), name="candidate_veto"),
+    path("<int:pk>/steps/<int:number>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentDownloadView.as_view(),
+         name="attachment_download"),
+    path("<int:pk>/state/", views.CaseStateView.as_view(), name="case_state"),
+    path("<int:pk>/candidates/drop/", views.CandidateDropView.as_view(), name="candidate_drop"),
 ]

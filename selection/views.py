@@ -5,23 +5,35 @@ service's ``ValidationError``) renders the page again with the message beside th
 """
 
 import io
+import os
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, View
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.views import ScopedMixin, ServiceFormMixin
 from cadres.permissions import visible_to as cadres_visible_to
 from cadres.selectors import department_choices
 from selection import services
-from selection.forms import CandidateVetoForm, CaseCreateForm, CaseFilterForm, StepDecideForm, StepSubmitForm
-from selection.permissions import DECIDE, RUN, VIEW
+from selection.forms import (
+    AttachmentForm,
+    CandidateDropForm,
+    CandidateVetoForm,
+    CaseCreateForm,
+    CaseFilterForm,
+    CaseStateForm,
+    StepDecideForm,
+    StepSubmitForm,
+)
+from selection.models import CaseStep, SelectionCase, StepAttachment, StepDefinition
+from selection.permissions import DECIDE, RUN, VIEW, cases_visible_to
 from selection.reminders import reminders
 from selection.reports import case_record_pdf
 from selection.selectors import case_list, case_page_queryset, case_timeline, inbox
@@ -77,17 +89,33 @@ class CaseDetailView(ScopedMixin, DetailView):
 
     @staticmethod
     def scope(user):
-        return case_page_queryset(user)
+        attachments = StepAttachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
+        return case_page_queryset(user).prefetch_related(Prefetch("steps__attachments", attachments))
 
     def get_context_data(self, **kwargs):
         user, case = self.request.user, self.object
         timeline = case_timeline(user, case)
         current = next((row for row in timeline if row.is_current), None)
+        runner = user.has_perm(RUN)
+        is_open = case.state in (SelectionCase.State.ACTIVE, SelectionCase.State.PAUSED)
+        for row in timeline:
+            # What the step holds against what it should: ✓/✗ per required record (not enforced on submit).
+            row.attachments = list(row.step.attachments.all())
+            names = {attachment.record_name for attachment in row.attachments}
+            row.record_checks = [(name, name in names) for name in row.definition.required_records]
+            row.can_attach = runner and is_open and (row.step.number == case.current_step
+                                                     or row.step.state == CaseStep.State.DONE)
+        list_closed = any(row.definition.rule == StepDefinition.Rule.CANDIDATES
+                          and row.step.state == CaseStep.State.DONE for row in timeline)
+        candidates = list(case.candidates.all())
         context = {
             "timeline": timeline, "current": current,
-            "candidates": list(case.candidates.all()),
-            "can_submit": bool(current and user.has_perm(RUN)
+            "candidates": candidates,
+            "can_submit": bool(current and runner
                                and current.step.state in ("open", "returned")),
+            "can_change_state": runner and is_open,
+            "can_drop": runner and case.state == SelectionCase.State.ACTIVE and not list_closed
+                        and any(c.state == "active" for c in candidates),
         }
         if current is not None:
             context.setdefault("submit_form", StepSubmitForm(rule=current.definition.rule))
@@ -110,10 +138,12 @@ class CaseActionView(CaseDetailView):
     def perform(self, form):
         raise NotImplementedError
 
-    def post(self, request, pk, number):
+    current_step_only = True  # the action is on the current step (``number`` in the URL)
+
+    def post(self, request, pk, number=None):
         self.object = self.get_object()
         self.number = number
-        if self.object.current_step != number:
+        if number is not None and self.current_step_only and self.object.current_step != number:
             raise Http404
         form = self.get_form()
         if form.is_valid():
@@ -175,6 +205,89 @@ class CandidateVetoView(CaseActionView):
     def perform(self, form):
         services.candidate_veto(actor=self.request.user, case=self.object, number=self.number,
                                 candidate=form.cleaned_data["candidate"], reason=form.cleaned_data["reason"])
+
+
+class AttachmentUploadView(CaseActionView):
+    """Upload a record to the current step or a done one; the service checks the step, size and type."""
+
+    permission_required = (VIEW, RUN)
+    form_context_name = "attachment_form"
+    current_step_only = False
+
+    def get_form(self):
+        step = next((step for step in self.object.steps.all() if step.number == self.number), None)
+        if step is None:
+            raise Http404
+        return AttachmentForm(self.request.POST, self.request.FILES,
+                              required_records=step.definition.required_records)
+
+    def perform(self, form):
+        attachment = services.attachment_add(actor=self.request.user, case=self.object, number=self.number,
+                                             record_name=form.cleaned_data["name"], file=form.cleaned_data["file"])
+        self.success_message = f"已上传第{self.number}步材料：{attachment.record_name}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(attachment_step=self.number, **kwargs)
+        # A step without an upload form (not reached yet) shows the error above the timeline.
+        context["attachment_errors_above"] = not any(row.can_attach and row.step.number == self.number
+                                                     for row in context["timeline"])
+        return context
+
+
+class CaseStateView(CaseActionView):
+    """Pause, resume or terminate the case with a reason."""
+
+    permission_required = (VIEW, RUN)
+    form_context_name = "state_form"
+    SERVICES = {
+        CaseStateForm.PAUSE: (services.case_pause, "已暂停"),
+        CaseStateForm.RESUME: (services.case_resume, "已恢复"),
+        CaseStateForm.TERMINATE: (services.case_terminate, "已终止"),
+    }
+
+    def get_form(self):
+        return CaseStateForm(self.request.POST)
+
+    def perform(self, form):
+        service, self.success_message = self.SERVICES[form.cleaned_data["action"]]
+        service(actor=self.request.user, case=self.object, reason=form.cleaned_data["reason"])
+
+
+class CandidateDropView(CaseActionView):
+    """Leave a candidate off the list (未列入) with a reason, before step 7 is done."""
+
+    permission_required = (VIEW, RUN)
+    form_context_name = "drop_form"
+    success_message = "已将该人选作未列入处理"
+
+    def get_form(self):
+        return CandidateDropForm(self.request.POST, case=self.object)
+
+    def perform(self, form):
+        services.candidate_drop(actor=self.request.user, case=self.object, candidate=form.cleaned_data["candidate"],
+                                reason=form.cleaned_data["reason"])
+
+
+class AttachmentDownloadView(ScopedMixin, View):
+    """Serve a step's document to those who may see its case (404 outside); every download is audited."""
+
+    permission_required = VIEW
+
+    def get(self, request, pk, attachment_pk):
+        attachment = get_object_or_404(
+            StepAttachment.objects.select_related("step__case"),
+            pk=attachment_pk, step__case_id=pk, step__case__in=cases_visible_to(request.user))
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        case = attachment.step.case
+        audit_record(Event.DOWNLOAD, actor=request.user, obj=case,
+                     detail={"attachment": attachment.pk, "step": attachment.step.number,
+                             "record_name": attachment.record_name})
+        response = FileResponse(handle, as_attachment=True, filename=os.path.basename(attachment.file.name))
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class InboxView(LoginRequiredMixin, PermissionRequiredMixin, ListView):

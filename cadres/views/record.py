@@ -55,6 +55,11 @@ class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             can_reveal_id=permissions.can_see_full_id_number(user),
             revealed=self.revealed,
             can_edit=permissions.can_edit_cadre(user, cadre),
+            appraisals=list(cadre.appraisals.all()),
+            disciplines=list(cadre.discipline_actions.all()),
+            **{f"can_{action}_{name}": user.has_perm(f"oversight.{action}_{model}")
+               for name, model in (("appraisal", "annualappraisal"), ("discipline", "disciplineaction"))
+               for action in ("add", "change", "delete")},
             **kwargs,
         )
 

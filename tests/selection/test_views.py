@@ -302,9 +302,9 @@ def test_the_case_page_runs_a_fixed_number_of_queries(client, wf, case, django_a
     wf.advance(case, through=through)
     log_in(client, wf.leader)
     # Middleware: 6 and permissions: 2 (as for the list). The page: the case, its steps (with definitions
-    # and people), the definitions' approvers, its events, its candidates, the user's roles (who may decide):
-    # 6. The nav's inbox badge: 1. The top bar's roles: 1.
-    with django_assert_num_queries(16):
+    # and people), the definitions' approvers, the steps' attachments (with uploaders), its events, its
+    # candidates, the user's roles (who may decide): 7. The nav's inbox badge: 1. The top bar's roles: 1.
+    with django_assert_num_queries(17):
         response = client.get(detail_url(case))
     assert len(response.context["timeline"]) == StepDefinition.objects.filter(template=case.template).count() == 16
 
