@@ -144,11 +144,14 @@ _ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 
 def cadre_history(cadre: Cadre) -> list[HistoryEntry]:
     """Return every change to the cadre's record, newest first, each with its field changes."""
+
     sources = [
         ("基本信息", Cadre.history.filter(id=cadre.pk)),
         ("学历学位", Education.history.filter(cadre_id=cadre.pk)),
         ("职务任职", PostAssignment.history.filter(cadre_id=cadre.pk)),
         ("职级任职", RankAssignment.history.filter(cadre_id=cadre.pk)),
+        ("年度考核", AnnualAppraisal.history.filter(cadre_id=cadre.pk)),
+        ("处分与诫勉", DisciplineAction.history.filter(cadre_id=cadre.pk)),
     ]
     department_names = dict(Department.objects.values_list("pk", "name"))
     entries = []

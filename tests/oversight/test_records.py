@@ -199,3 +199,16 @@ def test_negative_grade_entered_on_the_page_is_refused_at_step_7(wf, client):
     text = "；".join(exc.value.messages)
     assert "冯基本" in text and "2024年度考核基本称职" in text
     assert "陈优秀" not in text
+
+
+def test_appraisal_changes_appear_in_the_record_history_tab(client):
+    from cadres.selectors import cadre_history
+    from oversight.models import AnnualAppraisal
+    from oversight.services import appraisal_save
+    from tests.factories import CadreFactory, role_user
+
+    staff = role_user("人事干部", first_name="王人事")
+    cadre = CadreFactory()
+    appraisal_save(actor=staff, appraisal=AnnualAppraisal(cadre=cadre, year=2024, grade="competent"))
+    entries = [e for e in cadre_history(cadre) if e.subject == "年度考核"]
+    assert len(entries) == 1 and entries[0].who == "王人事" and entries[0].action == "新增"
