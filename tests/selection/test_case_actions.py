@@ -93,7 +93,7 @@ def test_a_file_of_another_type_is_refused(client, wf, case, name):
 
 
 def test_a_file_over_the_limit_is_refused(wf, case, monkeypatch):
-    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", len(PDF) - 1)
+    monkeypatch.setattr(services.attachments, "ATTACHMENT_MAX_BYTES", len(PDF) - 1)
     with pytest.raises(services.WorkflowError) as error:
         services.attachment_add(actor=wf.staff, case=case, number=1, record_name="分析研判报告", file=pdf())
     assert error.value.code == "attachment_too_large"
