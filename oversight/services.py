@@ -8,18 +8,13 @@ row naming ``actor`` and one audit row on the cadre naming the record
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cadre_office.audit.services import Event, audit_record
+from cadre_office.audit.services import Event
 from cadre_office.history import tracked_delete, tracked_save
+from cadres.services.cadres import audit_cadre_change
 from oversight.models import AnnualAppraisal, DisciplineAction
 
 DUPLICATE_YEAR = "{year}年度的考核等次已录入，请修改原记录。"
 EFFECT_BEFORE_DECISION = "影响期至不能早于决定日期。"
-
-
-def _audit(event: str, *, actor, record, record_id=None, reason: str) -> None:
-    audit_record(event, actor=actor, obj=record.cadre, detail={
-        "reason": reason, "record": str(record._meta.verbose_name), "record_id": record_id or record.pk,
-    })
 
 
 # --- 年度考核 ------------------------------------------------------------------------------------
@@ -35,7 +30,7 @@ def appraisal_save(*, actor, appraisal: AnnualAppraisal, reason: str = "") -> An
     event = Event.CREATE if appraisal._state.adding else Event.UPDATE
     reason = reason or "年度考核"
     tracked_save(appraisal, actor=actor, reason=reason)
-    _audit(event, actor=actor, record=appraisal, reason=reason)
+    audit_cadre_change(event, actor=actor, cadre=appraisal.cadre, record=appraisal, reason=reason)
     return appraisal
 
 
@@ -43,7 +38,8 @@ def appraisal_save(*, actor, appraisal: AnnualAppraisal, reason: str = "") -> An
 def appraisal_delete(*, actor, appraisal: AnnualAppraisal) -> None:
     record_id = appraisal.pk
     tracked_delete(appraisal, actor=actor, reason="删除年度考核")
-    _audit(Event.DELETE, actor=actor, record=appraisal, record_id=record_id, reason="删除年度考核")
+    audit_cadre_change(Event.DELETE, actor=actor, cadre=appraisal.cadre, record=appraisal, record_id=record_id,
+                       reason="删除年度考核")
 
 
 # --- 处分与诫勉 ----------------------------------------------------------------------------------
@@ -57,7 +53,7 @@ def discipline_save(*, actor, action: DisciplineAction, reason: str = "") -> Dis
     event = Event.CREATE if action._state.adding else Event.UPDATE
     reason = reason or "处分与诫勉"
     tracked_save(action, actor=actor, reason=reason)
-    _audit(event, actor=actor, record=action, reason=reason)
+    audit_cadre_change(event, actor=actor, cadre=action.cadre, record=action, reason=reason)
     return action
 
 
@@ -65,4 +61,5 @@ def discipline_save(*, actor, action: DisciplineAction, reason: str = "") -> Dis
 def discipline_delete(*, actor, action: DisciplineAction) -> None:
     record_id = action.pk
     tracked_delete(action, actor=actor, reason="删除处分与诫勉")
-    _audit(Event.DELETE, actor=actor, record=action, record_id=record_id, reason="删除处分与诫勉")
+    audit_cadre_change(Event.DELETE, actor=actor, cadre=action.cadre, record=action, record_id=record_id,
+                       reason="删除处分与诫勉")

@@ -31,7 +31,8 @@ CADRE_EDITABLE_FIELDS = (
 )
 
 
-def _audit(event: str, *, actor, cadre: Cadre, record=None, record_id=None, reason: str = "", **detail) -> None:
+def audit_cadre_change(event: str, *, actor, cadre: Cadre, record=None, record_id=None, reason: str = "",
+                       **detail) -> None:
     """Write the one audit row of a change to ``cadre``'s data (its own fields or one of its records)."""
     if record is not None:
         detail.update(record=str(record._meta.verbose_name), record_id=record_id or record.pk)
@@ -54,7 +55,7 @@ def cadre_create(*, actor, reason: str = "", **fields) -> Cadre:
     cadre = Cadre(**fields)
     _fill_from_id_number(cadre)
     tracked_save(cadre, actor=actor, reason=reason or "新增干部")
-    _audit(Event.CREATE, actor=actor, cadre=cadre, reason=reason or "新增干部")
+    audit_cadre_change(Event.CREATE, actor=actor, cadre=cadre, reason=reason or "新增干部")
     return cadre
 
 
@@ -77,7 +78,7 @@ def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | Non
     tracked_save(locked, actor=actor, reason=reason or "修改基本信息", clean=False)
     locked.refresh_from_db(fields=["version"])
     # Field names only: the values (an ID number among them) stay in the history, not in the audit log.
-    _audit(Event.UPDATE, actor=actor, cadre=locked, reason=reason or "修改基本信息",
+    audit_cadre_change(Event.UPDATE, actor=actor, cadre=locked, reason=reason or "修改基本信息",
            fields=[str(Cadre._meta.get_field(name).verbose_name) for name in changed])
     return locked
 
@@ -91,7 +92,7 @@ def cadre_set_status(*, actor, cadre: Cadre, status: str, status_date: dt.date |
     cadre.status_date = None if status == PersonnelStatus.ACTIVE else status_date
     reason = reason or f"人员状态变更为{cadre.get_status_display()}"
     tracked_save(cadre, actor=actor, reason=reason)
-    _audit(Event.UPDATE, actor=actor, cadre=cadre, reason=reason, fields=["人员状态"])
+    audit_cadre_change(Event.UPDATE, actor=actor, cadre=cadre, reason=reason, fields=["人员状态"])
     return cadre
 
 
@@ -103,7 +104,7 @@ def education_save(*, actor, education: Education, reason: str = "") -> Educatio
     """Add or correct one education record."""
     event = Event.CREATE if education._state.adding else Event.UPDATE
     tracked_save(education, actor=actor, reason=reason or "学历学位")
-    _audit(event, actor=actor, cadre=education.cadre, record=education, reason=reason or "学历学位")
+    audit_cadre_change(event, actor=actor, cadre=education.cadre, record=education, reason=reason or "学历学位")
     return education
 
 
@@ -111,7 +112,7 @@ def education_save(*, actor, education: Education, reason: str = "") -> Educatio
 def education_delete(*, actor, education: Education) -> None:
     record_id = education.pk
     tracked_delete(education, actor=actor, reason="删除学历学位")
-    _audit(Event.DELETE, actor=actor, cadre=education.cadre, record=education, record_id=record_id,
+    audit_cadre_change(Event.DELETE, actor=actor, cadre=education.cadre, record=education, record_id=record_id,
            reason="删除学历学位")
 
 
@@ -170,7 +171,7 @@ def post_start(*, actor, cadre: Cadre, department, title: str, level: str = "", 
                           document=document)
     tracked_save(post, actor=actor, reason=reason)
     refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
-    _audit(Event.CREATE, actor=actor, cadre=cadre, record=post, reason=reason)
+    audit_cadre_change(Event.CREATE, actor=actor, cadre=cadre, record=post, reason=reason)
     return post
 
 
@@ -180,7 +181,7 @@ def post_save(*, actor, post: PostAssignment, reason: str = "") -> PostAssignmen
     reason = reason or "更正任职记录"
     tracked_save(post, actor=actor, reason=reason)
     refresh_current_assignments(actor=actor, cadre=post.cadre, reason=reason)
-    _audit(Event.UPDATE, actor=actor, cadre=post.cadre, record=post, reason=reason)
+    audit_cadre_change(Event.UPDATE, actor=actor, cadre=post.cadre, record=post, reason=reason)
     return post
 
 
@@ -196,7 +197,7 @@ def post_delete(*, actor, post: PostAssignment) -> None:
     cadre, record_id = post.cadre, post.pk
     tracked_delete(post, actor=actor, reason="删除任职记录")
     refresh_current_assignments(actor=actor, cadre=cadre, reason="删除任职记录")
-    _audit(Event.DELETE, actor=actor, cadre=cadre, record=post, record_id=record_id, reason="删除任职记录")
+    audit_cadre_change(Event.DELETE, actor=actor, cadre=cadre, record=post, record_id=record_id, reason="删除任职记录")
 
 
 @transaction.atomic
@@ -209,7 +210,7 @@ def rank_start(*, actor, cadre: Cadre, rank: str, start_date: dt.date | None, do
     assignment = RankAssignment(cadre=cadre, rank=rank, start_date=start_date, document=document)
     tracked_save(assignment, actor=actor, reason=reason)
     refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
-    _audit(Event.CREATE, actor=actor, cadre=cadre, record=assignment, reason=reason)
+    audit_cadre_change(Event.CREATE, actor=actor, cadre=cadre, record=assignment, reason=reason)
     return assignment
 
 
@@ -218,7 +219,7 @@ def rank_save(*, actor, assignment: RankAssignment, reason: str = "") -> RankAss
     reason = reason or "更正职级记录"
     tracked_save(assignment, actor=actor, reason=reason)
     refresh_current_assignments(actor=actor, cadre=assignment.cadre, reason=reason)
-    _audit(Event.UPDATE, actor=actor, cadre=assignment.cadre, record=assignment, reason=reason)
+    audit_cadre_change(Event.UPDATE, actor=actor, cadre=assignment.cadre, record=assignment, reason=reason)
     return assignment
 
 
@@ -227,4 +228,5 @@ def rank_delete(*, actor, assignment: RankAssignment) -> None:
     cadre, record_id = assignment.cadre, assignment.pk
     tracked_delete(assignment, actor=actor, reason="删除职级记录")
     refresh_current_assignments(actor=actor, cadre=cadre, reason="删除职级记录")
-    _audit(Event.DELETE, actor=actor, cadre=cadre, record=assignment, record_id=record_id, reason="删除职级记录")
+    audit_cadre_change(Event.DELETE, actor=actor, cadre=cadre, record=assignment, record_id=record_id,
+                       reason="删除职级记录")
