@@ -199,6 +199,9 @@ def _age_cuts(day: dt.date, defs: dict[str, Definition], params, plan_end: dt.da
     return sorted(cuts)
 
 
+_DIMENSIONS = ("f_zheng", "f_bachelor", "f_female", "f_non_party", "f_minority", "f_age")
+
+
 def _grouped(day: dt.date, cuts: list[dt.date]):
     """One row per department and combination of facts, with its number of cadres: one query.
 
@@ -226,7 +229,6 @@ def _grouped(day: dt.date, cuts: list[dt.date]):
     )
 
 
-_DIMENSIONS = ("f_zheng", "f_bachelor", "f_female", "f_non_party", "f_minority", "f_age")
 _FLAGS = {ZHENG_KE: "f_zheng", BACHELOR: "f_bachelor", FEMALE: "f_female", NON_PARTY: "f_non_party",
           MINORITY: "f_minority"}
 

@@ -29,12 +29,11 @@ NO_DATA = "暂无数据"
 
 __all__ = [
     "AGE_BOUND_CODES", "AGING_OUT", "AGING_OUT_CODES", "DENOMINATOR", "NO_DATA", "NUMERATOR", "PARTS",
-    "STATUS_LABELS", "Card", "Dashboard", "TrendPoint", "age_bound", "aged_past", "dashboard", "figure_sums",
+    "STATUS_LABELS", "Card", "Dashboard", "TrendPoint", "dashboard", "figure_sums",
     "forecast", "gap", "goal_percent", "met", "percent", "ratio", "stored_figure", "target_trend",
 ]
 
 
-age_bound = definitions.age_bound
 
 
 def ratio(numerator: int, denominator: int | None) -> Decimal | None:
@@ -65,7 +64,6 @@ def met(goal: Decimal | None, numerator: int, denominator: int | None, kind: str
     return numerator >= Decimal(goal) * denominator
 
 
-aged_past = definitions.aged_past
 
 
 def forecast(numerator: int, denominator: int | None, aging_out: int, aging_out_of_denominator: int = 0):

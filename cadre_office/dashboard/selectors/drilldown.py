@@ -12,8 +12,6 @@ from cadre_office.dashboard.selectors.cards import (
     AGING_OUT_CODES,
     DENOMINATOR,
     NUMERATOR,
-    age_bound,
-    aged_past,
 )
 from cadres.codes import SECTION_LEVELS
 from cadres.models import Cadre, Education, PostAssignment
@@ -21,7 +19,7 @@ from cadres.models import Cadre, Education, PostAssignment
 
 def part_label(target: Target, part: str, plan: Plan) -> str:
     """Describe the cadres of a numerator, denominator or ageing-out list in the office's words."""
-    age = target.age_max or age_bound(target.code, {})
+    age = target.age_max or definitions.age_bound(target.code, {})
     zk, fk, all_ = "正科实职干部", "副科实职干部", "科级干部"
     labels = {
         TargetCode.ZK_UNDER40: (f"{age}岁及以下{zk}", f"全部{zk}"),
@@ -59,7 +57,7 @@ def drilldown_cadres(user, *, plan: Plan, targets: list[Target], target: Target,
     base = cadres_in_scope(user)
     if part == AGING_OUT:
         behind = definitions.cadres_behind(day, target.code, NUMERATOR, base, params).filter(
-            aged_past(plan.end_date, age_bound(target.code, params)))
+            definitions.aged_past(plan.end_date, definitions.age_bound(target.code, params)))
     else:
         behind = definitions.cadres_behind(day, target.code, part, base, params)
     level = (PostAssignment.objects.as_of(day).filter(cadre=OuterRef("pk"), level__in=SECTION_LEVELS)
