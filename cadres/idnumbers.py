@@ -2,13 +2,34 @@
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from cadres.codes import Gender
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII only: ``\d`` would also take full-width and other scripts' digits.
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+# Every kind of space a copied number may carry: ASCII and Unicode white space (the ideographic
+# space U+3000 among them) and the zero-width characters that white space does not cover.
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+# The first two digits: the province-level divisions of GB/T 2260, and 81/82/83 of the residence
+# permits of Hong Kong, Macao and Taiwan residents (GB 11643 numbers since 2018).
+PROVINCE_CODES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    "71", "81", "82", "83",
+})
+
+
+# What users are told about a number that is not valid (the roster import prefixes row and column).
+WRONG_LENGTH = "应为18位"
+WRONG_SHAPE = "格式错误（前17位应为数字，末位为数字或X）"
+UNKNOWN_PROVINCE = "地址码错误（前两位不是有效的省级行政区划代码）"
+BAD_BIRTH_DATE = "出生日期编码无效"
+WRONG_CHECK_DIGIT = "校验位错误"
 
 
 class IdNumberError(ValueError):
@@ -31,25 +52,32 @@ def check_digit(first17: str) -> str:
 
 
 def normalize_id_number(raw: str) -> str:
-    """Return ``raw`` without surrounding spaces, with a lower-case x upper-cased."""
-    return (raw or "").strip().replace("\u3000", "").upper()
+    """Return ``raw`` in the one form it is stored and compared in.
+
+    NFKC turns full-width digits and Ｘ into ASCII; spaces of every kind (ordinary,
+    ideographic, zero-width), wherever they are, are dropped; x is upper-cased. What is
+    left must still pass ``parse_id_number``, which accepts ASCII digits and X only.
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
 
 
 def parse_id_number(raw: str) -> IdNumber:
     """Validate ``raw`` and return its birth date and gender, or raise IdNumberError."""
     value = normalize_id_number(raw)
     if len(value) != 18:
-        raise IdNumberError("应为18位")
+        raise IdNumberError(WRONG_LENGTH)
     if not _SHAPE.match(value):
-        raise IdNumberError("格式错误（前17位应为数字，末位为数字或X）")
+        raise IdNumberError(WRONG_SHAPE)
+    if value[:2] not in PROVINCE_CODES:
+        raise IdNumberError(UNKNOWN_PROVINCE)
     try:
         birth_date = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise IdNumberError("出生日期编码无效") from None
+        raise IdNumberError(BAD_BIRTH_DATE) from None
     if birth_date.year < 1900 or birth_date > dt.date.today():
-        raise IdNumberError("出生日期编码无效")
+        raise IdNumberError(BAD_BIRTH_DATE)
     if check_digit(value[:17]) != value[17]:
-        raise IdNumberError("校验位错误")
+        raise IdNumberError(WRONG_CHECK_DIGIT)
     gender = Gender.MALE if int(value[16]) % 2 == 1 else Gender.FEMALE
     return IdNumber(value=value, birth_date=birth_date, gender=gender)
 

@@ -6,6 +6,9 @@ import pytest
 
 from cadres.codes import Gender
 from cadres.idnumbers import (
+    UNKNOWN_PROVINCE,
+    WRONG_CHECK_DIGIT,
+    WRONG_SHAPE,
     IdNumberError,
     check_digit,
     make_id_number,
@@ -40,6 +43,52 @@ def test_lower_case_x_is_accepted_and_upper_cased():
 def test_surrounding_ascii_and_full_width_spaces_are_ignored():
     assert parse_id_number(f" \u3000{STANDARD_EXAMPLE}\u3000 ").value == STANDARD_EXAMPLE
     assert normalize_id_number(" 11010519491231002x ") == STANDARD_EXAMPLE
+
+
+def full_width(text: str) -> str:
+    """Return ``text`` with ASCII digits and letters in their full-width forms (U+FF10…)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def test_full_width_digits_and_final_x_are_stored_in_ascii():
+    parsed = parse_id_number(full_width(STANDARD_EXAMPLE))
+    assert parsed.value == STANDARD_EXAMPLE
+    assert parse_id_number(full_width(STANDARD_EXAMPLE.lower())).value == STANDARD_EXAMPLE
+
+
+@pytest.mark.parametrize("space", [" ", "\u3000", "\u200b", "\ufeff", "\u00a0", "\t", "\u2060"])
+def test_spaces_of_every_kind_anywhere_are_dropped(space):
+    spaced = f"{space}{STANDARD_EXAMPLE[:6]}{space}{STANDARD_EXAMPLE[6:14]}{space}{STANDARD_EXAMPLE[14:]}{space}"
+    assert normalize_id_number(spaced) == STANDARD_EXAMPLE
+    assert parse_id_number(spaced).value == STANDARD_EXAMPLE
+
+
+@pytest.mark.parametrize("digits", ["٠١٢٣٤٥٦٧٨٩", "०१२३४५६७८९", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗"])
+def test_digits_of_other_scripts_are_never_taken_for_ascii(digits):
+    """Arabic-Indic and Devanagari digits are Unicode digits (``\\d``) that NFKC leaves as they are."""
+    foreign = "".join(digits[int(c)] if c.isdigit() else c for c in STANDARD_EXAMPLE)
+    if normalize_id_number(foreign) == STANDARD_EXAMPLE:  # mathematical digits: NFKC makes them ASCII
+        assert parse_id_number(foreign).value == STANDARD_EXAMPLE
+    else:
+        with pytest.raises(IdNumberError, match=WRONG_SHAPE):
+            parse_id_number(foreign)
+
+
+@pytest.mark.parametrize("province", ["00", "10", "19", "20", "24", "30", "38", "47", "55", "60", "66", "70", "84"])
+def test_a_province_code_that_does_not_exist_is_refused(province):
+    with pytest.raises(IdNumberError, match=UNKNOWN_PROVINCE):
+        parse_id_number(with_check_digit(f"{province}0105194912310021"[:17]))
+
+
+@pytest.mark.parametrize("province", ["11", "44", "65", "71", "81", "82", "83"])
+def test_existing_province_codes_pass(province):
+    assert parse_id_number(with_check_digit(f"{province}010519491231002")).value.startswith(province)
+
+
+def test_wrong_full_width_check_digit_is_still_a_wrong_check_digit():
+    wrong = full_width(STANDARD_EXAMPLE[:17] + "1")
+    with pytest.raises(IdNumberError, match=WRONG_CHECK_DIGIT):
+        parse_id_number(wrong)
 
 
 @pytest.mark.parametrize("digit17", ["1", "3", "5", "7", "9"])

@@ -277,6 +277,19 @@ def test_import_matches_an_existing_cadre_by_id_number(actor):
     assert Cadre.objects.count() == 1
 
 
+def test_a_full_width_or_spaced_copy_of_an_existing_number_is_the_same_cadre(actor):
+    """Seen in an attack: a full-width copy of a number on file was imported as "新增 1" (a second record)."""
+    row = valid_row(0)
+    do_import([row], actor)
+    number = row["身份证号"]
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    spaced = f"{number[:6]}\u3000{number[6:14]}\u200b {number[14:]}"
+    for copy in (full_width, spaced):
+        _, result = do_import([{**row, "身份证号": copy}], actor)
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert list(Cadre.objects.values_list("id_number", flat=True)) == [number]
+
+
 # --- all or nothing ---------------------------------------------------------------------------------
 
 
