@@ -4,36 +4,12 @@ The HTML is rendered from a template with Django's autoescaping (user text canno
 markup), and WeasyPrint may fetch nothing but the app's own static files (SECURITY.md 23).
 """
 
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from cadre_office.pdf import render_pdf
 from selection.models import Candidate, CaseStep, SelectionCase, StepEvent
-
-
-class ExternalFetchRefused(FatalURLFetchingError):
-    """The PDF asked for a resource outside the app's static files: rendering stops."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve the app's own static files (``/static/…``) to WeasyPrint and refuse everything else."""
-
-    def fetch(self, url, headers=None):
-        prefix = "file://" + settings.STATIC_URL
-        if url.startswith(prefix):
-            try:
-                found = finders.find(url[len(prefix):])
-            except SuspiciousFileOperation:
-                found = None
-            if found:
-                return super().fetch(Path(found).as_uri(), headers)
-        raise ExternalFetchRefused(url)
 
 
 def case_record_context(case: SelectionCase) -> dict:
@@ -59,7 +35,4 @@ def case_record_context(case: SelectionCase) -> dict:
 
 def case_record_pdf(case: SelectionCase) -> bytes:
     """Return the 纪实表 of ``case`` as PDF bytes."""
-    from weasyprint import HTML
-
-    html = render_to_string("selection/case_record_pdf.html", case_record_context(case))
-    return HTML(string=html, base_url="file://", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return render_pdf("selection/case_record_pdf.html", case_record_context(case))

@@ -4,7 +4,6 @@ Each write view is the case page itself handling a POST: a refused transition (a
 service's ``ValidationError``) renders the page again with the message beside the form.
 """
 
-import io
 import os
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, View
 
 from cadre_office.audit.services import Event, audit_record
+from cadre_office.pdf import PdfDownloadMixin
 from cadre_office.views import ScopedMixin, ServiceFormMixin
 from cadres.permissions import visible_to as cadres_visible_to
 from cadres.selectors import department_choices
@@ -306,17 +306,20 @@ class InboxView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
                                         **kwargs)
 
 
-class CaseRecordPdfView(ScopedMixin, DetailView):
+class CaseRecordPdfView(ScopedMixin, PdfDownloadMixin, DetailView):
     """The 纪实表 of a case as a PDF download (scoped like the case page; the download is audited)."""
 
     permission_required = VIEW
+    pdf_report_name = "选拔任用工作纪实表"
 
     def get_queryset(self):
         return case_page_queryset(self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        case = self.get_object()
-        content = case_record_pdf(case)
-        audit_record(Event.DOWNLOAD, actor=request.user, obj=case, detail={"report": "选拔任用工作纪实表"})
-        return FileResponse(io.BytesIO(content), as_attachment=True, content_type="application/pdf",
-                            filename=f"纪实表_{case.number}.pdf")
+    def pdf_object(self):
+        return self.get_object()
+
+    def pdf_filename(self, case):
+        return f"纪实表_{case.number}.pdf"
+
+    def pdf_content(self, case):
+        return case_record_pdf(case)

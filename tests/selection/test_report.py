@@ -6,8 +6,9 @@ import subprocess
 
 import pytest
 
+from cadre_office.pdf import ExternalFetchRefused, StaticOnlyFetcher
 from selection.models import Candidate, CaseStep, SelectionCase, StepEvent, WorkflowTemplate
-from selection.reports import ExternalFetchRefused, StaticOnlyFetcher, case_record_pdf
+from selection.reports import case_record_pdf
 from tests.factories import CadreFactory, DepartmentFactory, role_user
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,110 @@
+"""Every PDF of the system renders under production settings, after collectstatic (SECURITY.md item 35).
+
+Under production settings ``{% static %}`` writes hashed names (``case-record-pdf.c3caf59e0684.css``)
+that only exist among the collected files. The renderer refused them, and WeasyPrint's fatal fetch
+error (a BaseException) escaped Django: gunicorn answered a bare 500, without security headers and
+without an audit row. Each PDF view is found by its base class, so a new one without a case here fails.
+"""
+
+import pytest
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cadre_office.audit.models import AuditEvent
+from cadre_office.pdf import PDF_CONTENT_TYPE, RENDER_FAILED, PdfDownloadMixin
+from tests.factories import CadreFactory, DepartmentFactory, log_in, role_user
+
+PRODUCTION_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Run collectstatic once with the production storage into a folder of the test session."""
+    from django.core.management import call_command
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STORAGES=PRODUCTION_STORAGES, STATIC_ROOT=root):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return root
+
+
+@pytest.fixture
+def production(collected_static, settings):
+    """Production's static storage and DEBUG off, for the duration of one test."""
+    settings.DEBUG = False
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = PRODUCTION_STORAGES
+    return settings
+
+
+def _case_record(db):
+    from selection import services
+    from tests.selection.conftest import ensure_default_template
+
+    ensure_default_template()
+    staff = role_user("人事干部")
+    department = DepartmentFactory(name="法规科")
+    case = services.case_create(actor=staff, title="法规科副科长选拔", department=department, post_title="法规科副科长",
+                                level="52", post_count=1, method="competitive",
+                                cadres=[CadreFactory(department=department), CadreFactory(department=department)])
+    return reverse("selection:case_record_pdf", args=[case.pk]), staff, case
+
+
+# URL name -> a function returning (url, a user allowed to download it, the audited object).
+PDF_CASES = {
+    "selection:case_record_pdf": _case_record,
+}
+
+
+def _pdf_url_names() -> set[str]:
+    """Return the names of every URL whose view is a PDF download."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern):
+                view_class = getattr(pattern.callback, "view_class", None)
+                if view_class is not None and issubclass(view_class, PdfDownloadMixin):
+                    names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_pdf_view_has_a_production_case_here():
+    assert _pdf_url_names() == set(PDF_CASES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(PDF_CASES))
+def test_pdf_renders_under_production_settings_with_hashed_static_files(url_name, production, client):
+    url, user, obj = PDF_CASES[url_name](None)
+    log_in(client, user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == PDF_CONTENT_TYPE
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    row = AuditEvent.objects.filter(event="download", object_id=str(obj.pk)).get()
+    assert row.outcome == "success"
+
+
+@pytest.mark.django_db
+def test_a_pdf_that_fails_gives_the_chinese_error_page_with_headers_and_an_audit_row(production, client, monkeypatch):
+    """A stylesheet outside the app (here: a CDN) makes WeasyPrint stop; the user sees why, nothing escapes."""
+    url, user, case = _case_record(None)
+    monkeypatch.setattr("cadre_office.pdf.render_to_string", lambda *args, **kwargs: (
+        '<link rel="stylesheet" href="https://cdn.example.com/bootstrap.css"><p>纪实表</p>'))
+    log_in(client, user)
+    response = client.get(url)
+    assert response.status_code == 500
+    assert RENDER_FAILED in response.text
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response
+    row = AuditEvent.objects.filter(event="download", object_id=str(case.pk)).get()
+    assert row.outcome == "failure"
