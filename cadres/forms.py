@@ -14,6 +14,7 @@ from cadres.codes import (
     PoliticalStatus,
     Rank,
 )
+from cadres.idnumbers import normalize_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
 from cadres.selectors import ALL_STATUSES, DEFAULT_SORT, NON_PARTY, ROSTER_SORTS, RosterFilters
 
@@ -94,11 +95,14 @@ class CadreForm(forms.ModelForm):
         }
         help_texts = {"birth_date": "可不填，按身份证号自动生成", "id_number": "18位，末位可为X"}
 
-    def __init__(self, *args, departments, full_id: bool = True, **kwargs):
+    def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not full_id:
-            # Without the full-ID right the number is neither shown nor editable here (SECURITY.md 13).
+        if self.instance.pk:
+            # The number of a cadre on record is neither shown nor edited here, whoever edits: it is
+            # corrected on a page of its own with a reason (``IdNumberChangeForm``), and revealed only
+            # by the audited reveal on the record page.
             del self.fields["id_number"]
+            self.fields["version"].required = True
         self.fields["department"] = DepartmentChoiceField(label="工作单位", queryset=departments)
         self.fields["birth_date"].required = False
         self.fields["gender"].required = False
@@ -114,6 +118,23 @@ class CadreForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class IdNumberChangeForm(forms.Form):
+    """Correct a cadre's ID number: the new number twice, and why."""
+
+    id_number = forms.CharField(label="新的身份证号", max_length=40,
+                                help_text="18位，末位可为X；出生日期和性别随之核对")
+    id_number_again = forms.CharField(label="再次输入", max_length=40)
+    reason = forms.CharField(label="更正原因", max_length=80, help_text="如：原录入有误，依据户籍证明更正")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("id_number"), data.get("id_number_again")
+        if first and second and normalize_id_number(first) != normalize_id_number(second):
+            self.add_error("id_number_again", messages.ID_AGAIN_DIFFERS)
+        return data
 
 
 class StatusForm(forms.Form):

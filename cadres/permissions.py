@@ -67,5 +67,10 @@ def can_edit_cadre(user, cadre: Cadre) -> bool:
     return user.has_perm("cadres.change_cadre")
 
 
+def can_change_id_number(user, cadre: Cadre) -> bool:
+    """Correcting a number is for those who may edit the cadre and see full numbers."""
+    return can_edit_cadre(user, cadre) and can_see_full_id_number(user)
+
+
 def can_export(user) -> bool:
     return user.has_perm("cadres.export_roster")

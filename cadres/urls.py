@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/photo/", views.CadrePhotoView.as_view(), name="cadre_photo"),
     path("<int:pk>/reveal-id/", views.CadreRevealIdView.as_view(), name="cadre_reveal_id"),
     path("<int:cadre_pk>/edit/", views.CadreUpdateView.as_view(), name="cadre_update"),
+    path("<int:cadre_pk>/id-number/", views.CadreIdNumberChangeView.as_view(), name="cadre_id_number"),
     path("<int:cadre_pk>/status/", views.CadreStatusView.as_view(), name="cadre_status"),
     path("<int:cadre_pk>/educations/new/", views.EducationCreateView.as_view(), name="education_create"),
     path("<int:cadre_pk>/educations/<int:pk>/edit/", views.EducationUpdateView.as_view(), name="education_update"),

@@ -1,7 +1,9 @@
 """Every write to the roster (STYLE.md): import from here, not from the submodules."""
 
 from cadres.services.cadres import (  # noqa: F401
+    UNCHECKED,
     StaleEditError,
+    cadre_change_id_number,
     cadre_create,
     cadre_set_status,
     cadre_update,

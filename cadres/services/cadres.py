@@ -24,6 +24,9 @@ class StaleEditError(Exception):
     message = messages.STALE_EDIT
 
 
+# ``expected_version`` of a caller that does not edit from a loaded copy (the import, the workflow).
+UNCHECKED = object()
+
 CADRE_EDITABLE_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "party_join_date",
     "work_start_date", "native_place", "birthplace", "health", "professional_title", "remarks", "photo",
@@ -59,12 +62,22 @@ def cadre_create(*, actor, reason: str = "", **fields) -> Cadre:
     return cadre
 
 
-@transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | None = None, reason: str = "") -> Cadre:
-    """Change a cadre's basic data; with ``expected_version``, refuse to overwrite a newer save."""
+def _lock_current(cadre: Cadre, expected_version) -> Cadre:
+    """Lock the cadre's row; refuse when the copy the user edited is not the current one.
+
+    A form that sent no version at all is a conflict too: without it a stale copy would
+    overwrite a newer save silently (optimistic locking only holds when it cannot be skipped).
+    """
     locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
-    if expected_version is not None and locked.version != expected_version:
+    if expected_version is not UNCHECKED and (expected_version is None or locked.version != expected_version):
         raise StaleEditError(messages.STALE_EDIT)
+    return locked
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version=UNCHECKED, reason: str = "") -> Cadre:
+    """Change a cadre's basic data; with ``expected_version``, refuse to overwrite a newer save."""
+    locked = _lock_current(cadre, expected_version)
     unknown = set(data) - set(CADRE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
@@ -80,6 +93,39 @@ def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version: int | Non
     # Field names only: the values (an ID number among them) stay in the history, not in the audit log.
     audit_cadre_change(Event.UPDATE, actor=actor, cadre=locked, reason=reason or "修改基本信息",
            fields=[str(Cadre._meta.get_field(name).verbose_name) for name in changed])
+    return locked
+
+
+@transaction.atomic
+def cadre_change_id_number(*, actor, cadre: Cadre, id_number: str, reason: str, expected_version) -> Cadre:
+    """Correct a cadre's ID number: a deliberate action of its own, with a reason, audited.
+
+    The birth date and gender follow the new number (they must agree with it). The audit row
+    names the fields that changed and the reason, never a number.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": messages.ID_CHANGE_REASON_REQUIRED})
+    locked = _lock_current(cadre, expected_version)
+    try:
+        parsed = parse_id_number(id_number)
+    except ValueError as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    if parsed.value == locked.id_number:
+        raise ValidationError({"id_number": messages.ID_UNCHANGED})
+    if Cadre.objects.filter(id_number=parsed.value).exclude(pk=locked.pk).exists():
+        raise ValidationError({"id_number": messages.ID_NUMBER_TAKEN})
+    changed = ["身份证号"]
+    if locked.birth_date != parsed.birth_date:
+        changed.append("出生日期")
+    if locked.gender != parsed.gender:
+        changed.append("性别")
+    locked.id_number, locked.birth_date, locked.gender = parsed.value, parsed.birth_date, parsed.gender
+    locked.version = F("version") + 1
+    locked.full_clean(exclude=["version"])
+    reason = f"更正身份证号：{reason.strip()}"
+    tracked_save(locked, actor=actor, reason=reason[:100], clean=False)
+    locked.refresh_from_db(fields=["version"])
+    audit_cadre_change(Event.UPDATE, actor=actor, cadre=locked, reason=reason, fields=changed)
     return locked
 
 

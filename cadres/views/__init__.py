@@ -3,6 +3,7 @@ from cadres.views.imports import RosterImportConfirmView, RosterImportPreviewVie
 from cadres.views.record import (  # noqa: F401
     CadreCreateView,
     CadreDetailView,
+    CadreIdNumberChangeView,
     CadrePhotoView,
     CadreRevealIdView,
     CadreStatusView,

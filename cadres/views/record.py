@@ -12,10 +12,12 @@ from django.views.generic.edit import CreateView, DeleteView, UpdateView
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.views import ServiceFormMixin
+from cadres import messages as texts
 from cadres import permissions, services
 from cadres.forms import (
     CadreForm,
     EducationForm,
+    IdNumberChangeForm,
     PostEditForm,
     PostStartForm,
     RankEditForm,
@@ -143,7 +145,26 @@ class CadreScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return reverse("cadres:cadre_detail", args=[self.cadre.pk]) + getattr(self, "success_anchor", "")
 
 
-class CadreUpdateView(CadreScopedMixin, ServiceFormMixin, UpdateView):
+class StaleEditMixin:
+    """A form edited from a loaded copy: a stale or missing ``version`` sends the user back to the record."""
+
+    def form_invalid(self, form):
+        if form.has_error("version"):  # posted without the copy it was loaded from
+            return self.stale()
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.StaleEditError:
+            return self.stale()
+
+    def stale(self):
+        messages.error(self.request, texts.STALE_EDIT)
+        return HttpResponseRedirect(reverse("cadres:cadre_detail", args=[self.cadre.pk]))
+
+
+class CadreUpdateView(CadreScopedMixin, StaleEditMixin, ServiceFormMixin, UpdateView):
     form_class = CadreForm
     template_name = "cadres/cadre_form.html"
     success_message = "基本信息已保存。"
@@ -152,11 +173,11 @@ class CadreUpdateView(CadreScopedMixin, ServiceFormMixin, UpdateView):
         return self.cadre
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "departments": department_choices(self.request.user),
-            "full_id": permissions.can_see_full_id_number(self.request.user),
-        }
+        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_change_id_number=permissions.can_change_id_number(self.request.user, self.cadre), **kwargs)
 
     def perform(self, form):
         return services.cadre_update(
@@ -164,12 +185,22 @@ class CadreUpdateView(CadreScopedMixin, ServiceFormMixin, UpdateView):
             expected_version=form.cleaned_data.get("version"),
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.StaleEditError as exc:
-            messages.error(self.request, str(exc))
-            return HttpResponseRedirect(reverse("cadres:cadre_detail", args=[self.cadre.pk]))
+
+class CadreIdNumberChangeView(CadreScopedMixin, StaleEditMixin, ServiceFormMixin, FormView):
+    """Correct the ID number: a form and a reason of its own; the old number is never shown here."""
+
+    form_class = IdNumberChangeForm
+    template_name = "cadres/id_number_form.html"
+    success_message = texts.ID_CHANGED
+    permission_required = ("cadres.change_cadre", "cadres.view_full_id_number")
+
+    def get_initial(self):
+        return {"version": self.cadre.version}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.cadre_change_id_number(actor=self.request.user, cadre=self.cadre, id_number=data["id_number"],
+                                               reason=data["reason"], expected_version=data.get("version"))
 
 
 class CadreStatusView(CadreScopedMixin, ServiceFormMixin, FormView):
