@@ -39,3 +39,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 2, 28)
+
+
+def format_month(day: dt.date | None) -> str:
+    """Return ``day`` to the month as rosters write it (2014.05), or "" for none."""
+    return f"{day:%Y.%m}" if day else ""

@@ -58,9 +58,11 @@ class RosterFilterForm(forms.Form):
                                choices=[*PersonnelStatus.choices, (ALL_STATUSES, "全部状态")])
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args, departments, id_search: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+        if not id_search:  # only those who may see full numbers search by them (selectors.roster)
+            self.fields["q"].label = "姓名"
 
     def filters(self) -> RosterFilters:
         """Return the filters to apply; fields that did not validate are left out."""

@@ -82,11 +82,49 @@ def parse_id_number(raw: str) -> IdNumber:
     return IdNumber(value=value, birth_date=birth_date, gender=gender)
 
 
+MASK_SHOWN_HEAD = 6
+MASK_SHOWN_TAIL = 1
+
+
 def mask_id_number(value: str) -> str:
-    """Return the masked form shown to users without the full-ID right: first 6, last 4."""
-    if len(value) <= 10:
+    """Return the masked form shown to users without the full-ID right: the region and the check character.
+
+    Birth date and sequence stay hidden, so what else a page shows of the person (出生年月,
+    gender, age, even a day pinned by an age boundary) leaves hundreds of possible numbers:
+    the 500 sequences of the gender, of which about one in eleven has the shown check
+    character (docs/security.md, masking). Keeping the last four, as the old form did, left one
+    day's worth: the birth day was the only unknown.
+    """
+    if len(value) <= MASK_SHOWN_HEAD + MASK_SHOWN_TAIL:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:MASK_SHOWN_HEAD] + "*" * (len(value) - MASK_SHOWN_HEAD - MASK_SHOWN_TAIL) + value[-MASK_SHOWN_TAIL:]
+
+
+# A run of 14 to 18 digits of any width or script (the last may be X), possibly broken by spaces of
+# any kind, standing alone: a full ID number, or enough of one to give away region and birth date.
+_GAP = r"[\s\u200b\u200c\u200d\u2060\ufeff]*"
+_ID_LIKE = re.compile(
+    rf"(?<![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])\d(?:{_GAP}\d){{13,16}}(?:{_GAP}[\dXx\uff38\uff58])?"
+    r"(?![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
+)
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """Return ``text`` with every ID-number-like run masked, whatever its digits' width or spacing.
+
+    For text that is kept (the audit log). Only the run itself is rewritten: a full number shows in
+    the usual masked form; a shorter run (or one in another script) keeps its first six digits.
+    """
+    if not text:
+        return text
+
+    def masked(match):
+        digits = normalize_id_number(match.group(0))
+        if len(digits) == 18 and digits.isascii():
+            return mask_id_number(digits)
+        return digits[:MASK_SHOWN_HEAD] + "*" * (len(digits) - MASK_SHOWN_HEAD)
+
+    return _ID_LIKE.sub(masked, text)
 
 
 def make_id_number(region: str, birth_date: dt.date, sequence: int, gender: str) -> str:

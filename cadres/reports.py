@@ -5,7 +5,7 @@ from operator import itemgetter
 
 from django.utils import timezone
 
-from cadre_office.dates import age_on
+from cadre_office.dates import age_on, format_month
 from cadre_office.xlsx import Column, write_xlsx
 from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Education
@@ -65,7 +65,9 @@ class RosterExport:
             Column("姓名", _field("name"), 10),
             Column("性别", _label("gender", labels["gender"]), 6),
             Column("民族", _label("ethnicity", labels["ethnicity"]), 8),
-            Column("出生日期", _field("birth_date"), 12),
+            # In full only beside a full number: next to a masked one the day would complete it.
+            Column("出生日期", _field("birth_date"), 12) if full_id
+            else Column("出生年月", lambda row: format_month(birth(row[1])), 10),
             Column("年龄", lambda row: age_on(birth(row[1]), today), 6),
             Column("身份证号", lambda row: id_number(row[1]) if full_id else mask_id_number(id_number(row[1])), 21),
             Column("政治面貌", _label("political_status", labels["political_status"]), 10),

@@ -8,7 +8,6 @@ right to full ID numbers) and a detail key naming a password is never shown.
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -20,12 +19,9 @@ from cadre_office.audit.models import AuditEvent
 from cadre_office.audit.selectors import AuditFilters, audit_events
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.xlsx import Column, write_xlsx
-from cadres.idnumbers import mask_id_number
+from cadres.idnumbers import mask_id_numbers_in
 
 EXPORT_OBJECT_TYPE = "audit.auditevent"
-
-# An 18-character ID number standing alone (not part of a longer run of digits or letters).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 # How the keys found in ``detail`` read, in the order they are shown (PostgreSQL's jsonb does not
 # keep the order a dict was written in). Unknown keys follow, shown as they are.
@@ -81,8 +77,9 @@ NONE = "（无）"
 
 
 def mask_text(text: str) -> str:
-    """Return ``text`` with every full ID number in it masked (first 6, last 4)."""
-    return _ID_NUMBER.sub(lambda match: mask_id_number(match.group(0)), text)
+    """Return ``text`` with every ID-number-like run masked (rows written before masking moved into
+    ``audit_record`` may still hold full numbers)."""
+    return mask_id_numbers_in(text)
 
 
 _KEY_ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}

@@ -4,6 +4,7 @@ from django.db import models
 
 from cadre_office.audit.context import current_origin
 from cadre_office.audit.models import AuditEvent
+from cadres.idnumbers import mask_id_numbers_in
 
 Event = AuditEvent.Event
 Outcome = AuditEvent.Outcome
@@ -26,7 +27,10 @@ def audit_record(
 
     The address and channel come from the current request or command (see ``context``);
     ``username`` names the account tried where there is no user (a failed login).
-    Callers pass ``detail`` without secrets: never a password or a full ID number.
+    Callers pass ``detail`` without secrets: never a password or a full ID number. Whatever
+    looks like an ID number in the texts kept (a search typed into a filter, a username tried at
+    the login) is masked here all the same, before the row is written: an audit row can never
+    be removed, so it must never hold a full number.
     """
     origin = current_origin()
     if obj is not None:
@@ -38,12 +42,23 @@ def audit_record(
     return AuditEvent.objects.create(
         event=event,
         user=actor,
-        username=(actor.get_username() if actor is not None else username)[:150],
+        username=mask_id_numbers_in(actor.get_username() if actor is not None else username)[:150],
         ip=ip or origin.ip,
         source=origin.source,
         outcome=outcome,
         object_type=object_type,
         object_id="" if object_id is None else str(object_id)[:40],
-        object_repr=str(object_repr)[:200],
-        detail=detail or {},
+        object_repr=mask_id_numbers_in(str(object_repr))[:200],
+        detail=_masked(detail or {}),
     )
+
+
+def _masked(value):
+    """Return ``value`` (the JSON of ``detail``) with ID-number-like text masked at every level."""
+    if isinstance(value, str):
+        return mask_id_numbers_in(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    return value

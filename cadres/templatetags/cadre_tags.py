@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from cadre_office.dates import age_on as _age_on
+from cadre_office.dates import format_month
 from cadres import codes
 from cadres.codes import PersonnelStatus
 from cadres.selectors import highest_education as _highest_education
@@ -13,6 +14,31 @@ register = template.Library()
 def age_on(birth_date, day):
     """Full years (周岁) on ``day``."""
     return _age_on(birth_date, day) if birth_date and day else ""
+
+
+@register.filter
+def month(day):
+    """A date to the month, as rosters write it: 2014.05."""
+    return format_month(day)
+
+
+@register.simple_tag(takes_context=True)
+def birth(context, birth_date):
+    """The birth date as the viewer may see it: in full with the full-ID right, else to the month.
+
+    A full birth date beside a masked number would give the number away (docs/security.md, masking).
+    """
+    request = context.get("request")
+    if request is not None and request.user.has_perm("cadres.view_full_id_number"):
+        return f"{birth_date:%Y-%m-%d}" if birth_date else ""
+    return format_month(birth_date)
+
+
+@register.simple_tag(takes_context=True)
+def birth_label(context):
+    """出生日期 for those who see it in full, 出生年月 for everyone else."""
+    request = context.get("request")
+    return "出生日期" if request is not None and request.user.has_perm("cadres.view_full_id_number") else "出生年月"
 
 
 @register.simple_tag

@@ -23,7 +23,8 @@ class RosterFilterMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def get_filter_form(self) -> RosterFilterForm:
         if not hasattr(self, "_filter_form"):
             self._filter_form = RosterFilterForm(self.request.GET or None,
-                                                 departments=department_choices(self.request.user))
+                                                 departments=department_choices(self.request.user),
+                                                 id_search=can_see_full_id_number(self.request.user))
         return self._filter_form
 
     def get_queryset(self):
@@ -74,7 +75,9 @@ class CadreExportView(RosterFilterMixin, View):
         content = export.render()
         audit_record(
             Event.EXPORT, actor=request.user, object_type="cadres.cadre", object_repr="干部花名册",
-            detail={"filters": request.GET.urlencode(), "rows": export.row_count, "full_id_number": full_id},
+            # The filters as the user typed them (decoded, so that ``audit_record`` can mask an ID number in them).
+            detail={"filters": {key: value for key, value in request.GET.items() if value and key != "page"},
+                    "rows": export.row_count, "full_id_number": full_id},
         )
         return FileResponse(io.BytesIO(content), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
                             filename=f"干部花名册_{timezone.localdate():%Y%m%d}.xlsx")

@@ -164,7 +164,7 @@ def test_full_id_number_in_object_text_is_masked_on_the_page(auditor_client):
     make_event(event=Event.REVEAL, object_repr="张三 110101199003074477", detail={"field": "身份证号"})
     html = auditor_client.get(LIST_URL, {"event": Event.REVEAL}).text
     assert "110101199003074477" not in html
-    assert "110101********4477" in html
+    assert "110101***********7" in html
 
 
 def test_htmx_request_gets_only_the_results(auditor_client):

@@ -13,6 +13,7 @@ from cadres.idnumbers import (
     check_digit,
     make_id_number,
     mask_id_number,
+    mask_id_numbers_in,
     normalize_id_number,
     parse_id_number,
 )
@@ -134,14 +135,26 @@ def test_29_february_of_a_common_year_is_rejected():
         parse_id_number(with_check_digit("11010519890229212"))
 
 
-def test_mask_shows_first_six_and_last_four():
-    assert mask_id_number("110105198001011234") == "110105********1234"
-    assert mask_id_number(STANDARD_EXAMPLE) == "110105********002X"
+def test_mask_shows_the_region_and_the_check_character_only():
+    assert mask_id_number("110105198001011234") == "110105***********4"
+    assert mask_id_number(STANDARD_EXAMPLE) == "110105***********X"
 
 
 def test_mask_hides_a_short_value_entirely():
-    assert mask_id_number("1234567890") == "**********"
+    assert mask_id_number("1234567") == "*******"
     assert mask_id_number("") == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"q={STANDARD_EXAMPLE}&page=2", "q=110105***********X&page=2"),
+    (f"张三（{full_width(STANDARD_EXAMPLE)}）", "张三（110105***********X）"),  # full-width digits, brackets kept
+    ("1101 0519 4912 3100 2x", "110105***********X"),  # spaced out
+    ("11010519491231", "110105********"),  # region and birth date without the rest: still masked
+    ("订单 1234567890123456789", "订单 1234567890123456789"),  # 19 digits: not an ID number
+    ("电话 13800138000，2026-12-01 至 2026-12-31", "电话 13800138000，2026-12-01 至 2026-12-31"),
+])
+def test_id_numbers_in_kept_text_are_masked_whatever_their_form(text, expected):
+    assert mask_id_numbers_in(text) == expected
 
 
 @pytest.mark.parametrize("gender", [Gender.MALE, Gender.FEMALE])
