@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views import View, defaults
 
 from cadre_office.audit.services import Event, Outcome, audit_record
+from cadre_office.scope import audit_out_of_scope
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -21,6 +22,16 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_queryset(self):
         return type(self).scope(self.request.user)
+
+    def get_object(self, queryset=None):
+        """The object of the URL within the scope; a miss on one that exists elsewhere is audited."""
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            pk = self.kwargs.get(getattr(self, "pk_url_kwarg", "pk"))
+            model = (queryset if queryset is not None else self.get_queryset()).model
+            audit_out_of_scope(actor=self.request.user, model=model, pk=pk, path=self.request.path)
+            raise
 
 
 class ServiceFormMixin:

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cadre_office.dates import birth_date_range_for_ages
+from cadre_office.dates import birth_date_range_for_ages, format_month
+from cadre_office.scope import get_in_scope_or_404
 from cadres.codes import EDUCATION_BAND_CODES, PARTY_MEMBER_CODES, AgeBand, EducationLevel
-from cadres.idnumbers import mask_id_number
+from cadres.idnumbers import mask_id_number, normalize_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
-from cadres.permissions import departments_visible_to, visible_to
+from cadres.permissions import can_see_full_id_number, departments_visible_to, visible_to
 from oversight.models import AnnualAppraisal, DisciplineAction
 
 # ?sort= values the roster accepts, mapped to orderings (a leading "-" reverses).
@@ -55,7 +55,13 @@ def roster(user, filters: RosterFilters, *, today: dt.date | None = None):
     )
     q = filters.q.strip()
     if q:
-        queryset = queryset.filter(Q(name__contains=q) | Q(id_number__contains=q.upper()))
+        # Searching by ID number is for those who may see full numbers: for anyone else each search
+        # would be an oracle that confirms a guessed number (docs/security.md, masking).
+        number = normalize_id_number(q)
+        if can_see_full_id_number(user) and len(number) >= 4:
+            queryset = queryset.filter(Q(name__contains=q) | Q(id_number__contains=number))
+        else:
+            queryset = queryset.filter(name__contains="".join(q.split()))
     if filters.department:
         queryset = queryset.filter(department__path__startswith=filters.department.path)
     if filters.level:
@@ -107,8 +113,8 @@ def highest_education(cadre: Cadre, kind: str) -> Education | None:
     return min(records, key=lambda e: e.level, default=None)
 
 
-def cadre_record(user, pk: int) -> Cadre:
-    """Return one cadre with everything the record page shows, or 404 outside the scope."""
+def cadre_record(user, pk: int, *, path: str = "") -> Cadre:
+    """Return one cadre with everything the record page shows, or 404 outside the scope (audited)."""
     queryset = visible_to(user).select_related("department").prefetch_related(
         "educations",
         Prefetch("posts", queryset=PostAssignment.objects.select_related("department").order_by("-start_date", "-id")),
@@ -117,7 +123,7 @@ def cadre_record(user, pk: int) -> Cadre:
         Prefetch("appraisals", queryset=AnnualAppraisal.objects.order_by("-year")),
         Prefetch("discipline_actions", queryset=DisciplineAction.objects.order_by("-decided_on", "-id")),
     )
-    return get_object_or_404(queryset, pk=pk)
+    return get_in_scope_or_404(queryset, actor=user, path=path, pk=pk)
 
 
 def department_choices(user):
@@ -142,8 +148,11 @@ class HistoryEntry:
 _ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 
 
-def cadre_history(cadre: Cadre) -> list[HistoryEntry]:
-    """Return every change to the cadre's record, newest first, each with its field changes."""
+def cadre_history(cadre: Cadre, *, full_birth_date: bool = False) -> list[HistoryEntry]:
+    """Return every change to the cadre's record, newest first, each with its field changes.
+
+    A birth date shows to the month unless ``full_birth_date`` (those who may see full ID numbers).
+    """
 
     sources = [
         ("基本信息", Cadre.history.filter(id=cadre.pk)),
@@ -160,20 +169,21 @@ def cadre_history(cadre: Cadre) -> list[HistoryEntry]:
         for record in queryset.select_related("history_user").order_by("history_date", "history_id"):
             by_object.setdefault(record.id, []).append(record)
         for records in by_object.values():
-            entries.append(_entry(subject, records[0], None, department_names))
-            entries.extend(_entry(subject, new, old, department_names) for old, new in pairwise(records))
+            entries.append(_entry(subject, records[0], None, department_names, full_birth_date))
+            entries.extend(_entry(subject, new, old, department_names, full_birth_date)
+                           for old, new in pairwise(records))
     entries = [e for e in entries if e.action != "修改" or e.changes]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
-def _entry(subject: str, record, previous, department_names: dict) -> HistoryEntry:
+def _entry(subject: str, record, previous, department_names: dict, full_birth_date: bool) -> HistoryEntry:
     changes = []
     if previous is not None and record.history_type == "~":
         delta = record.diff_against(previous)
         for change in delta.changes:
             field = record.instance_type._meta.get_field(change.field)
-            changes.append((str(field.verbose_name), _show(field, change.old, department_names),
-                            _show(field, change.new, department_names)))
+            changes.append((str(field.verbose_name), _show(field, change.old, department_names, full_birth_date),
+                            _show(field, change.new, department_names, full_birth_date)))
     user = record.history_user
     who = (user.get_full_name() or user.username) if user else "系统"
     return HistoryEntry(
@@ -182,9 +192,11 @@ def _entry(subject: str, record, previous, department_names: dict) -> HistoryEnt
     )
 
 
-def _show(field, value, department_names: dict) -> str:
+def _show(field, value, department_names: dict, full_birth_date: bool) -> str:
     if value in (None, ""):
         return "（空）"
+    if field.name == "birth_date" and not full_birth_date:
+        return format_month(value)
     if field.name == "id_number":
         # The history shows that the number changed, never the number: the full value is only
         # revealed on the record page, with an access record (SECURITY.md items 13 and 14).

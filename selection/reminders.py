@@ -22,6 +22,7 @@ from cadre_office.dates import add_years
 from selection.models import Candidate, CaseStep, SelectionCase, StepDefinition
 from selection.permissions import cases_visible_to
 from selection.rules import WorkflowError, parse_date
+from selection.selectors import hidden_candidates
 
 PUBLICITY_DAYS = 7
 PROBATION_DAYS = 30
@@ -77,9 +78,9 @@ def _recommendation(step: CaseStep, today: dt.date, expires: dt.date) -> Reminde
     return Reminder("recommendation_expiring", step.case, expires, left, text)
 
 
-def _probation(candidate: Candidate, today: dt.date, ends: dt.date) -> Reminder:
+def _probation(candidate: Candidate, today: dt.date, ends: dt.date, *, hidden: bool) -> Reminder:
     left = (ends - today).days
-    name = candidate.cadre.name
+    name = "一名非管辖范围人选" if hidden else candidate.cadre.name
     text = (f"{name} 试用期已于 {ends:%Y-%m-%d} 期满，请及时进行试用期满考核" if left < 0
             else f"{name} 试用期将于 {ends:%Y-%m-%d} 期满（{_when(left)}）")
     return Reminder("probation_end", candidate.case, ends, left, text)
@@ -112,10 +113,11 @@ def reminders(user, *, today: dt.date) -> list[Reminder]:
                                            case__decided_on__isnull=False)
                   .exclude(_step_done(Rule.PROBATION))
                   .select_related("case", "case__department", "cadre"))
+    candidates = [c for c in candidates if (add_years(c.case.decided_on, 1) - today).days <= PROBATION_DAYS]
+    hidden = hidden_candidates(user, candidates)
     for candidate in candidates:
         ends = add_years(candidate.case.decided_on, 1)
-        if (ends - today).days <= PROBATION_DAYS:
-            found.append(_probation(candidate, today, ends))
+        found.append(_probation(candidate, today, ends, hidden=candidate.pk in hidden))
 
     found.sort(key=lambda r: (r.date, r.case.pk, r.kind, r.text))
     return found

@@ -10,10 +10,14 @@ from django.utils import timezone
 
 from cadre_office.pdf import render_pdf
 from selection.models import Candidate, CaseStep, SelectionCase, StepEvent
+from selection.selectors import hidden_candidates
 
 
-def case_record_context(case: SelectionCase) -> dict:
-    """Everything the record shows, read in a fixed number of queries."""
+def case_record_context(case: SelectionCase, *, viewer) -> dict:
+    """Everything the record shows to ``viewer``, read in a fixed number of queries.
+
+    Candidates outside the viewer's roster scope appear without name, unit or reasons.
+    """
     case = (
         SelectionCase.objects.select_related("department", "template", "created_by")
         .prefetch_related(
@@ -30,9 +34,10 @@ def case_record_context(case: SelectionCase) -> dict:
         events_by_step.setdefault(event.step.number if event.step_id else None, []).append(event)
     steps = [(step, events_by_step.get(step.number, [])) for step in case.steps.all()]
     return {"case": case, "steps": steps, "case_events": events_by_step.get(None, []),
+            "hidden_candidates": hidden_candidates(viewer, case.candidates.all()),
             "printed_at": timezone.localtime(), "BUREAU_NAME": settings.BUREAU_NAME}
 
 
-def case_record_pdf(case: SelectionCase) -> bytes:
-    """Return the 纪实表 of ``case`` as PDF bytes."""
-    return render_pdf("selection/case_record_pdf.html", case_record_context(case))
+def case_record_pdf(case: SelectionCase, *, viewer) -> bytes:
+    """Return the 纪实表 of ``case`` as ``viewer`` may read it, as PDF bytes."""
+    return render_pdf("selection/case_record_pdf.html", case_record_context(case, viewer=viewer))

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from cadres.models import Department
+from cadres.permissions import sees_all_departments
+from cadres.permissions import visible_to as cadres_visible_to
 from selection.models import Candidate, CaseStep, SelectionCase, StepDefinition, StepEvent
 from selection.permissions import can_decide, can_veto, cases_visible_to, gates_of
 
@@ -45,6 +47,20 @@ def case_page_queryset(user):
         Prefetch("events", StepEvent.objects.select_related("actor", "candidate__cadre").order_by("at", "pk")),
         Prefetch("candidates", Candidate.objects.select_related("cadre", "cadre__department").order_by("pk")),
     )
+
+
+def hidden_candidates(user, candidates) -> set[int]:
+    """Return the pks of the ``candidates`` whose cadre lies outside ``user``'s roster scope.
+
+    A department head sees a case of their unit, but a candidate from another unit appears there
+    without name, unit or reasons (docs/security.md, scope): the same cadre is a 404 on the roster.
+    One query, none for bureau-wide readers.
+    """
+    candidates = list(candidates)
+    if not candidates or sees_all_departments(user):
+        return set()
+    visible = set(cadres_visible_to(user).filter(pk__in={c.cadre_id for c in candidates}).values_list("pk", flat=True))
+    return {candidate.pk for candidate in candidates if candidate.cadre_id not in visible}
 
 
 @dataclass

@@ -11,13 +11,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, View
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.pdf import PdfDownloadMixin
+from cadre_office.scope import get_in_scope_or_404
 from cadre_office.views import ScopedMixin, ServiceFormMixin
 from cadres.permissions import visible_to as cadres_visible_to
 from cadres.selectors import department_choices
@@ -36,7 +37,7 @@ from selection.models import CaseStep, SelectionCase, StepAttachment, StepDefini
 from selection.permissions import DECIDE, RUN, VIEW, cases_visible_to
 from selection.reminders import reminders
 from selection.reports import case_record_pdf
-from selection.selectors import case_list, case_page_queryset, case_timeline, inbox
+from selection.selectors import case_list, case_page_queryset, case_timeline, hidden_candidates, inbox
 
 
 class CaseListView(ScopedMixin, ListView):
@@ -110,7 +111,7 @@ class CaseDetailView(ScopedMixin, DetailView):
         candidates = list(case.candidates.all())
         context = {
             "timeline": timeline, "current": current,
-            "candidates": candidates,
+            "candidates": candidates, "hidden_candidates": hidden_candidates(user, candidates),
             "can_submit": bool(current and runner
                                and current.step.state in ("open", "returned")),
             "can_change_state": runner and is_open,
@@ -274,9 +275,9 @@ class AttachmentDownloadView(ScopedMixin, View):
     permission_required = VIEW
 
     def get(self, request, pk, attachment_pk):
-        attachment = get_object_or_404(
-            StepAttachment.objects.select_related("step__case"),
-            pk=attachment_pk, step__case_id=pk, step__case__in=cases_visible_to(request.user))
+        attachment = get_in_scope_or_404(
+            StepAttachment.objects.select_related("step__case").filter(step__case__in=cases_visible_to(request.user)),
+            actor=request.user, path=request.path, pk=attachment_pk, step__case_id=pk)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:
@@ -322,4 +323,4 @@ class CaseRecordPdfView(ScopedMixin, PdfDownloadMixin, DetailView):
         return f"纪实表_{case.number}.pdf"
 
     def pdf_content(self, case):
-        return case_record_pdf(case)
+        return case_record_pdf(case, viewer=self.request.user)

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, View
 from django.views.generic.edit import CreateView, DeleteView, UpdateView
 
 from cadre_office.audit.services import Event, audit_record
+from cadre_office.scope import get_in_scope_or_404
 from cadre_office.views import ServiceFormMixin
 from cadres import messages as texts
 from cadres import permissions, services
@@ -37,7 +38,7 @@ class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     revealed = False
 
     def get_object(self, queryset=None):
-        return cadre_record(self.request.user, self.kwargs["pk"])
+        return cadre_record(self.request.user, self.kwargs["pk"], path=self.request.path)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -53,7 +54,7 @@ class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             parttime=[e for e in educations if e.kind == Education.Kind.PART_TIME],
             highest_fulltime=highest_education(cadre, Education.Kind.FULL_TIME),
             highest_parttime=highest_education(cadre, Education.Kind.PART_TIME),
-            history=cadre_history(cadre),
+            history=cadre_history(cadre, full_birth_date=permissions.can_see_full_id_number(user)),
             can_reveal_id=permissions.can_see_full_id_number(user),
             revealed=self.revealed,
             can_edit=permissions.can_edit_cadre(user, cadre),
@@ -77,7 +78,8 @@ class CadreRevealIdView(CadreDetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        self.object = cadre = get_object_or_404(permissions.visible_to(request.user), pk=kwargs["pk"])
+        self.object = cadre = get_in_scope_or_404(permissions.visible_to(request.user), actor=request.user,
+                                                  path=request.path, pk=kwargs["pk"])
         audit_record(Event.REVEAL, actor=request.user, obj=cadre, detail={"field": "身份证号"})
         if request.htmx:
             return render(request, "cadres/_id_number.html", {"cadre": cadre, "revealed": True})
@@ -92,7 +94,8 @@ class CadrePhotoView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "cadres.view_cadre"
 
     def get(self, request, pk):
-        cadre = get_object_or_404(permissions.visible_to(request.user).only("photo"), pk=pk)
+        cadre = get_in_scope_or_404(permissions.visible_to(request.user).only("photo"), actor=request.user,
+                                    path=request.path, pk=pk)
         if not cadre.photo:
             raise Http404
         response = FileResponse(cadre.photo.open("rb"))
@@ -136,7 +139,8 @@ class CadreScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     @cached_property
     def cadre(self):
-        return get_object_or_404(permissions.visible_to(self.request.user), pk=self.kwargs["cadre_pk"])
+        return get_in_scope_or_404(permissions.visible_to(self.request.user), actor=self.request.user,
+                                   path=self.request.path, pk=self.kwargs["cadre_pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(cadre=self.cadre, **kwargs)

@@ -46,7 +46,7 @@ def case(db):
 
 
 def test_the_record_shows_the_case_the_candidates_and_who_did_what(case, tmp_path):
-    pdf = case_record_pdf(case)
+    pdf = case_record_pdf(case, viewer=role_user("局领导"))
     assert pdf.startswith(b"%PDF")
     text = _pdf_text(pdf, tmp_path)
     for expected in ("选拔任用工作纪实表", "2026-007", "法规科副科长选拔", "张候选", "分析研判", "试用期满考核",
