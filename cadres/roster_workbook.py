@@ -3,11 +3,19 @@
 ``read_roster`` parses every row and returns the clean rows together with every problem
 found, each naming the Excel row and column, so that nothing is written unless the
 whole workbook is valid. It touches no database table.
+
+Before openpyxl parses anything, ``inspect_workbook`` streams through the zip and checks the
+sizes a workbook declares and holds (SECURITY.md items 20 and 36): the first sheet's
+``<dimension>``, the number of rows it really has (blank ones too), the length of each row and
+of every part openpyxl reads whole, and the number of shared strings. A 20 MB file declaring
+millions of blank rows is refused in a fraction of a second, without building those rows.
 """
 
 import datetime as dt
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -70,6 +78,14 @@ TEXT_LIMITS = {
 # Uncompressed size and entry count a workbook may unpack to (zip-bomb guard).
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
+# openpyxl reads some parts whole (styles, the workbook, relationships; a sheet's XML before and
+# after its rows): none of a roster's comes near this.
+MAX_PART_BYTES = 16 * 1024 * 1024
+# One row's XML: a roster row with every column filled is a few kilobytes.
+MAX_ROW_BYTES = 1024 * 1024
+# Rows a sheet may hold, blank ones included, per data row allowed (blank rows are skipped, but
+# reading them costs time too).
+SHEET_ROWS_PER_DATA_ROW = 2
 
 _FULL_DATE = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -139,6 +155,263 @@ class WorkbookRejected(Exception):
     """The file cannot be read as a roster at all (type, size, structure)."""
 
 
+@dataclass(frozen=True)
+class WorkbookShape:
+    """What a workbook holds, measured without parsing it (``inspect_workbook``).
+
+    ``declared_rows`` is the last row of the first sheet's ``<dimension>`` (None without one);
+    ``sheet_rows`` the rows it really has, blank ones included (the highest row number, or the
+    number of rows where that is larger); ``sheet_bytes`` its unpacked XML; ``shared_strings``
+    the entries of the shared-string table.
+    """
+
+    declared_rows: int | None
+    sheet_rows: int
+    sheet_bytes: int
+    shared_strings: int
+
+    @property
+    def data_rows(self) -> int:
+        """Return an upper bound of the data rows (the header row not counted)."""
+        return max(self.declared_rows or 0, self.sheet_rows, 1) - 1
+
+    def fits(self, rows: int) -> bool:
+        """Return whether reading this workbook costs no more than reading ``rows`` full rows."""
+        return (self.data_rows <= rows and self.sheet_bytes <= (rows + 1) * _FULL_ROW_BYTES
+                and self.shared_strings <= (rows + 1) * len(COLUMNS))
+
+
+# Unpacked XML of one row with every column filled, generously (inline strings, long texts).
+_FULL_ROW_BYTES = 4096
+_CHUNK = 1024 * 1024
+_P = rb"<(?:[A-Za-z_][\w.\-]*:)?"  # an element's start, with or without a namespace prefix
+_ROW_START = re.compile(_P + rb"row(?=[\s/>])([^<]*)")  # the row's tag (and any text after it)
+_PLAIN_ROW_NUMBER = re.compile(rb'\sr="(\d{1,9})"')
+_SHEET_DATA = re.compile(_P + rb"sheetData(?=[\s/>])")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?sheetData\s*>")
+_DIMENSION = re.compile(_P + rb"dimension(?=[\s/>])")
+_SHARED_STRING = re.compile(_P + rb"si(?=[\s/>])")
+_ROW_NUMBER = re.compile(rb"(?<![\w:.\-])r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF = re.compile(rb"(?<![\w:.\-])ref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def inspect_workbook(handle: IO[bytes], *, max_rows: int | None = None) -> WorkbookShape:
+    """Measure a workbook without parsing it; raise WorkbookRejected where it is too big or malformed.
+
+    Checks, streaming through the zip with bounded reads: the entries and their unpacked size;
+    every part openpyxl reads whole (16 MB each); the first sheet's rows, blank ones included, as
+    its dimension declares them and as it has them (each at most twice ``max_rows`` and the
+    header: blank rows are skipped, but reading them costs time too), and the length of each
+    row; the rows of any other sheet openpyxl would read through to find its size;
+    the shared strings (at most one per cell of the rows allowed). Leaves ``handle`` at its start.
+    """
+    max_rows = max_rows or settings.ROSTER_UPLOAD_MAX_ROWS
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            shape = _inspect_archive(archive, max_rows)
+    except zipfile.BadZipFile:
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
+    finally:
+        handle.seek(0)
+    return shape
+
+
+def _inspect_archive(archive: zipfile.ZipFile, max_rows: int) -> WorkbookShape:
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+    sizes = {entry.filename: entry.file_size for entry in entries}
+    try:
+        from openpyxl.packaging.manifest import Manifest
+        from openpyxl.xml.functions import fromstring
+
+        _check_whole_part(sizes, ARC_CONTENT_TYPES)
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        strings = manifest.find(SHARED_STRINGS)
+        strings_part = strings.PartName[1:] if strings is not None else None
+        for name in sizes:
+            if name != strings_part and "/worksheets/" not in name and name.endswith((".xml", ".rels")):
+                _check_whole_part(sizes, name)
+        parser = WorkbookParser(archive, _find_workbook_part(manifest).PartName[1:], keep_links=False)
+        parser.parse()
+        sheets = [rel.target for _, rel in parser.find_sheets()
+                  if rel.target in sizes and "chartsheet" not in rel.Type]
+    except WorkbookRejected:
+        raise
+    except Exception:  # a damaged package: openpyxl raises many kinds, all mean the same to the user
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
+    if not sheets:
+        raise WorkbookRejected(messages.IMPORT_NO_SHEET)
+
+    row_limit = (max_rows + 1) * SHEET_ROWS_PER_DATA_ROW
+    first = _scan_sheet(archive, sheets[0], row_limit=row_limit, declared_limit=row_limit)
+    for name in sheets[1:]:
+        # openpyxl reads every sheet's dimension; one without any it finds by reading every row.
+        _scan_sheet(archive, name, row_limit=row_limit, declared_limit=None)
+    shared = 0
+    if strings_part is not None and strings_part in sizes:
+        shared = _count_shared_strings(archive, strings_part, limit=(max_rows + 1) * len(COLUMNS))
+    return WorkbookShape(declared_rows=first.declared_rows, sheet_rows=first.rows,
+                         sheet_bytes=sizes[sheets[0]], shared_strings=shared)
+
+
+def _check_whole_part(sizes: dict[str, int], name: str) -> None:
+    if sizes.get(name, 0) > MAX_PART_BYTES:
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+
+
+def _tag(body: bytes, start: int) -> bytes:
+    """Return the markup from ``start`` up to the next ``<``: the whole tag (a value may hold ``>``)."""
+    end = body.find(b"<", start + 1)
+    return body[start:] if end == -1 else body[start:end]
+
+
+def _value(match: re.Match) -> bytes:
+    return match.group(1) if match.group(1) is not None else match.group(2)
+
+
+def _tag_aligned_chunks(archive: zipfile.ZipFile, name: str):
+    """Yield (offset, bytes) of the part ``name``, each piece ending just before a ``<``.
+
+    A tag never spans two pieces (a tag ends before the next one begins), so a pattern
+    matching a tag's start finds the whole tag in its piece. The text carried over to the
+    next piece is what follows the last ``<``: a single element's text, bounded.
+    """
+    carry, offset = b"", 0
+    with archive.open(name) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = carry + chunk
+            if not chunk:
+                if data:
+                    yield offset, data
+                return
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                cut = 0 if cut == 0 else len(data)
+            body, carry = data[:cut], data[cut:]
+            if len(carry) > MAX_ROW_BYTES:
+                raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+            if _DOCTYPE.search(body):  # entities could expand into rows nobody counted
+                raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+            if body:
+                yield offset, body
+            offset += len(body)
+
+
+@dataclass
+class _SheetCount:
+    declared_rows: int | None = None
+    rows: int = 0
+
+
+def _scan_sheet(archive, name: str, *, row_limit: int, declared_limit: int | None) -> _SheetCount:
+    """Count a sheet's rows as openpyxl numbers them; check its dimension, row lengths and other parts.
+
+    With ``declared_limit`` None (a sheet other than the first) the scan stops at the
+    dimension: openpyxl reads no further there.
+    """
+    count = _SheetCount()
+    seen_dimension = in_data = after_data = False
+    data_start = data_end = None
+    last_row_start = None
+    number = elements = 0
+    for offset, body in _tag_aligned_chunks(archive, name):
+        position = 0
+        if not in_data and not after_data:
+            start = _SHEET_DATA.search(body)
+            head = body if start is None else body[:start.start()]
+            if not seen_dimension:
+                dimension = _DIMENSION.search(head)
+                if dimension is not None:
+                    seen_dimension = True
+                    count.declared_rows = _declared_rows(_tag(head, dimension.start()))
+                    if declared_limit is None:
+                        return count
+                    if count.declared_rows is not None and count.declared_rows > declared_limit:
+                        raise WorkbookRejected(messages.IMPORT_DECLARED_TOO_MANY_ROWS.format(
+                            rows=count.declared_rows, limit=declared_limit))
+            if start is None:
+                if offset + len(body) > MAX_PART_BYTES:
+                    raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+                continue
+            data_start = offset + start.start()
+            if data_start > MAX_PART_BYTES:
+                raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+            in_data, position = True, start.end()
+            if _tag(body, start.start()).rstrip().endswith(b"/>"):  # <sheetData/>: no rows
+                in_data, after_data, data_end = False, True, data_start
+        if in_data:
+            end = _SHEET_DATA_END.search(body, position)
+            stop = len(body) if end is None else end.start()
+            for row in _ROW_START.finditer(body, position, stop):
+                row_start = offset + row.start()
+                if last_row_start is not None and row_start - last_row_start > MAX_ROW_BYTES:
+                    raise WorkbookRejected(messages.IMPORT_ROW_TOO_LONG.format(row=number))
+                last_row_start = row_start
+                tag = row.group(1)
+                plain = _PLAIN_ROW_NUMBER.search(tag) if tag.count(b"r=") == 1 else None
+                number = int(plain.group(1)) if plain is not None else _row_number(tag, number)
+                elements += 1
+                count.rows = max(count.rows, number, elements)
+                if count.rows > row_limit:
+                    raise WorkbookRejected(messages.IMPORT_SHEET_TOO_MANY_ROWS.format(limit=row_limit))
+            if end is not None:
+                in_data, after_data, data_end = False, True, offset + end.end()
+                if last_row_start is not None and offset + end.start() - last_row_start > MAX_ROW_BYTES:
+                    raise WorkbookRejected(messages.IMPORT_ROW_TOO_LONG.format(row=number))
+        if after_data and offset + len(body) - data_end > MAX_PART_BYTES:
+            raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+    if in_data:  # rows without the end of the sheet's data: a cut-off file
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE)
+    return count
+
+
+def _declared_rows(tag: bytes) -> int | None:
+    """Return the last row of a ``<dimension ref=…>``; None for whole columns (``A:Z``)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    match = _REF.search(tag)
+    if match is None:
+        return None
+    try:
+        return range_boundaries(_value(match).decode("ascii").strip())[3]
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
+
+
+def _row_number(tag: bytes, previous: int) -> int:
+    """Return the number openpyxl gives a row: its ``r`` (an integer, or a float equal to one), else the next."""
+    numbers = []
+    for match in _ROW_NUMBER.finditer(tag):  # every r="…" in the tag: a value quoting r="1" hides nothing
+        text = _value(match).decode("ascii", "replace").strip()
+        try:
+            numbers.append(int(text))
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
+            if not value.is_integer():
+                raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
+            numbers.append(int(value))
+    return max(numbers) if numbers else previous + 1
+
+
+def _count_shared_strings(archive, name: str, *, limit: int) -> int:
+    found = 0
+    for _, body in _tag_aligned_chunks(archive, name):
+        found += len(_SHARED_STRING.findall(body))
+        if found > limit:
+            raise WorkbookRejected(messages.IMPORT_TOO_MANY_STRINGS)
+    return found
+
+
 def clean_header(value) -> str:
     return _SPACES.sub("", str(value)) if value is not None else ""
 
@@ -173,33 +446,29 @@ def parse_date(value, *, month_allowed: bool) -> dt.date | None:
     raise ValueError(text)
 
 
-def _check_unpacked_size(handle: IO[bytes]) -> None:
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile:
-        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
-    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-        raise WorkbookRejected(messages.IMPORT_UNREADABLE)
-    handle.seek(0)
+def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ParsedRoster:
+    """Parse and validate a roster workbook; raise WorkbookRejected if it cannot be read at all.
 
-
-def read_roster(handle: IO[bytes], *, max_rows: int | None = None) -> ParsedRoster:
-    """Parse and validate a roster workbook; raise WorkbookRejected if it cannot be read at all."""
+    The workbook is measured first (``inspect_workbook``). ``progress(rows_read, rows_in_sheet)``
+    is called now and then while the rows are read.
+    """
     from openpyxl import load_workbook
 
     max_rows = max_rows or settings.ROSTER_UPLOAD_MAX_ROWS
-    _check_unpacked_size(handle)
+    shape = inspect_workbook(handle, max_rows=max_rows)
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
+        workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception:  # openpyxl raises many kinds on a damaged file; all mean the same to the user
         raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
     try:
         if not workbook.worksheets:
             raise WorkbookRejected(messages.IMPORT_NO_SHEET)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        # Read the rows the sheet has (counted above), not the ones its dimension claims: openpyxl
+        # would pad up to a dimension too large, and stop at one too small.
+        sheet.reset_dimensions()
+        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
         if header is None:
             raise WorkbookRejected(messages.IMPORT_EMPTY)
         positions = _column_positions(header)
@@ -208,9 +477,13 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None) -> ParsedRost
             result.errors.append(RowError(1, column, messages.IMPORT_MISSING_COLUMN.format(column=column)))
         if result.errors:
             return result
+        # Only the columns up to the last one the roster reads: a cell far to the right widens no row.
+        rows = sheet.iter_rows(min_row=2, max_col=max(positions.values()) + 1, values_only=True)
         seen_ids: dict[str, int] = {}
         data_rows = 0
         for number, values in enumerate(rows, start=2):
+            if progress is not None and number % 1000 == 0:
+                progress(number, shape.sheet_rows)
             if values is None or all(clean_text(v) == "" for v in values):
                 continue
             data_rows += 1
@@ -224,8 +497,15 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None) -> ParsedRost
         if data_rows == 0:
             raise WorkbookRejected(messages.IMPORT_EMPTY)
         return result
+    except _DAMAGED:  # a row openpyxl cannot read (bad XML, a bad cell type, a wrong checksum)
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
     finally:
         workbook.close()
+
+
+# What reading a damaged sheet raises (ElementTree's ParseError is a SyntaxError).
+_DAMAGED = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, SyntaxError, EOFError,
+            zipfile.BadZipFile, zlib.error)
 
 
 def _column_positions(header) -> dict[str, int]:
