@@ -25,6 +25,7 @@ urlpatterns = [
     path("import/", views.RosterImportUploadView.as_view(), name="import_upload"),
     path("import/<int:pk>/", views.RosterImportPreviewView.as_view(), name="import_preview"),
     path("import/<int:pk>/confirm/", views.RosterImportConfirmView.as_view(), name="import_confirm"),
+    path("import/<int:pk>/status/", views.RosterImportStatusView.as_view(), name="import_status"),
     path("departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("departments/new/", views.DepartmentCreateView.as_view(), name="department_create"),
     path("departments/<int:pk>/edit/", views.DepartmentUpdateView.as_view(), name="department_update"),

@@ -11,6 +11,7 @@ from cadre_office.audit.services import Event, audit_record
 from cadre_office.dashboard import figures
 from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
 from cadre_office.history import tracked_save
+from cadre_office.jobs import JOB_TIMED_OUT, is_stale, stale_before
 
 logger = logging.getLogger(__name__)
 
@@ -95,12 +96,23 @@ def recompute_job_create(*, actor, as_of: dt.date) -> RecomputeJob:
     return job
 
 
+_PENDING = (RecomputeJob.State.QUEUED, RecomputeJob.State.RUNNING)
+
+
 def recompute_job_run(*, job_id: int) -> RecomputeJob:
-    """Run a queued job: mark it running, compute, mark it done (or failed with the error)."""
+    """Run a queued job: mark it running, compute, mark it done (or failed with the error).
+
+    A redelivered message (late acknowledgement) finds the work done, or the job failed, and does
+    nothing; a message that comes after the job's timeout fails the job instead of computing late.
+    """
     job = RecomputeJob.objects.get(pk=job_id)
-    if job.state == RecomputeJob.State.DONE:
-        return job  # a redelivered message (late acknowledgement) finds the work done
-    RecomputeJob.objects.filter(pk=job.pk).update(state=RecomputeJob.State.RUNNING)
+    if job.state not in _PENDING:
+        return job
+    if is_stale(job.requested_at):
+        return recompute_job_fail_if_stale(job=job)
+    if not RecomputeJob.objects.filter(pk=job.pk, state__in=_PENDING).update(state=RecomputeJob.State.RUNNING):
+        job.refresh_from_db()
+        return job  # failed by the timeout sweep in the meantime
     try:
         snapshot_compute(as_of=job.as_of, source="page")
     except Exception as exc:
@@ -110,6 +122,22 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
     RecomputeJob.objects.filter(pk=job.pk).update(state=RecomputeJob.State.DONE, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+def recompute_job_fail_if_stale(*, job: RecomputeJob, now: dt.datetime | None = None) -> RecomputeJob:
+    """Store ``job`` as failed when it is still queued or running past BACKGROUND_JOB_TIMEOUT (a lost job)."""
+    if job.state in _PENDING and is_stale(job.requested_at, now):
+        RecomputeJob.objects.filter(pk=job.pk, state__in=_PENDING).update(
+            state=RecomputeJob.State.FAILED, error=JOB_TIMED_OUT, finished_at=now or timezone.now())
+        job.refresh_from_db()
+    return job
+
+
+def recompute_jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Store every job lost past BACKGROUND_JOB_TIMEOUT as failed (the sweep); return how many."""
+    now = now or timezone.now()
+    return RecomputeJob.objects.filter(state__in=_PENDING, requested_at__lt=stale_before(now)).update(
+        state=RecomputeJob.State.FAILED, error=JOB_TIMED_OUT, finished_at=now)
 
 
 @transaction.atomic

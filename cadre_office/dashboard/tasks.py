@@ -55,3 +55,9 @@ def run_recompute_job(job_id: int) -> str:
     """Run a recompute asked for from the page, recording its progress on the job row."""
     with audit_source("task:run_recompute_job"):
         return services.recompute_job_run(job_id=job_id).state
+
+
+@shared_task(name="dashboard.fail_stale_recompute_jobs", ignore_result=True)
+def fail_stale_recompute_jobs() -> int:
+    """Store recompute jobs lost past their timeout as failed (the beat runs this every 5 minutes)."""
+    return services.recompute_jobs_fail_stale()

@@ -20,6 +20,7 @@ from cadre_office.dashboard import permissions, plans, selectors, services
 from cadre_office.dashboard.forms import AsOfForm, PlanForm, RecomputeForm, TargetForm
 from cadre_office.dashboard.models import Plan, RecomputeJob
 from cadre_office.dates import add_years
+from cadre_office.sessions import PassiveViewMixin
 
 NO_PLAN = "尚未设置实施意见（规划），无法计算。"
 RECOMPUTE_DONE = "统计时点 {date} 的数据已重新计算。"
@@ -68,8 +69,10 @@ class DashboardView(DashboardMixin, TemplateView):
     def _job(self, user) -> RecomputeJob | None:
         pk = self.request.GET.get("job", "")
         if pk.isdigit():
-            return selectors.recompute_jobs_visible_to(user).filter(pk=pk).first()
-        return selectors.pending_job(user, now=timezone.now())
+            job = selectors.recompute_jobs_visible_to(user).filter(pk=pk).first()
+        else:
+            job = selectors.pending_job(user, now=timezone.now())
+        return job and services.recompute_job_fail_if_stale(job=job)
 
 
 class TargetMixin(DashboardMixin):
@@ -186,8 +189,12 @@ class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return HttpResponseRedirect(index_url(job.as_of, job.pk))
 
 
-class JobStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """The status fragment htmx polls every second while the job is queued or running."""
+class JobStatusView(PassiveViewMixin, LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The status fragment htmx polls every second while the job is queued or running.
+
+    Passive: polling does not keep the session alive. A job lost past its timeout is stored and
+    shown as failed here, and the page stops polling.
+    """
 
     permission_required = permissions.RECOMPUTE
 
@@ -195,7 +202,7 @@ class JobStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
         job = get_object_or_404(selectors.recompute_jobs_visible_to(request.user), pk=pk)
         if not request.htmx:
             return HttpResponseRedirect(index_url(job.as_of, job.pk))
-        return _job_response(request, job)
+        return _job_response(request, services.recompute_job_fail_if_stale(job=job))
 
 
 # --- the plan and its targets ---------------------------------------------------------------------

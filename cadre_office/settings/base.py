@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "cadre_office.audit.context.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "cadre_office.accounts.middleware.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session middleware, except that polling a job's progress does not count as activity.
+    "cadre_office.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +182,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 ROSTER_UPLOAD_MAX_ROWS = int(os.environ.get("ROSTER_UPLOAD_MAX_ROWS", 200_000))
+# An upload of at most this many rows is previewed in the request (a second or two); a larger one
+# by a Celery job the page follows. Confirming always runs as a job (SECURITY.md item 36).
+ROSTER_SYNC_PREVIEW_ROWS = int(os.environ.get("ROSTER_SYNC_PREVIEW_ROWS", 5_000))
+# An upload not confirmed this long after it came is dropped (workbook and preview).
+ROSTER_IMPORT_TTL = dt.timedelta(hours=int(os.environ.get("ROSTER_IMPORT_TTL_HOURS", "24")))
+# A background job the page follows (an import, a dashboard recompute) still queued or running this
+# long after it was asked for is taken as lost, stored and shown as failed.
+BACKGROUND_JOB_TIMEOUT = dt.timedelta(minutes=int(os.environ.get("BACKGROUND_JOB_TIMEOUT_MINUTES", "10")))
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
@@ -217,6 +226,15 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-nightly": {
         "task": "dashboard.nightly_recompute",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Lost jobs fail, and uploads left unconfirmed for ROSTER_IMPORT_TTL expire, within 5 minutes.
+    "dashboard-stale-jobs": {
+        "task": "dashboard.fail_stale_recompute_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
+    "roster-imports-sweep": {
+        "task": "cadres.sweep_roster_imports",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

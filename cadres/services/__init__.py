@@ -29,7 +29,14 @@ from cadres.services.roster_import import (  # noqa: F401
     ImportResult,
     apply_roster_import,
     plan_roster_import,
+)
+from cadres.services.roster_uploads import (  # noqa: F401
+    ImportStateError,
+    roster_import_apply,
     roster_import_cancel,
+    roster_import_check_timeout,
     roster_import_confirm,
-    roster_import_record,
+    roster_imports_sweep,
+    roster_upload_create,
+    roster_upload_preview,
 )

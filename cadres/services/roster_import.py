@@ -4,14 +4,16 @@
 says, row by row, what would be created, changed or left alone. ``apply_roster_import``
 writes a plan in one transaction: new cadres and their records in bulk (with their
 history rows, authored by the importing user), changed cadres through the same
-services the forms use.
+services the forms use. Both take an optional ``progress(done, total)`` callback, which the
+import jobs use to report how far they got. The web upload's lifecycle (preview, confirmation
+as a job, expiry) is in ``roster_uploads``.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cadre_office.audit.services import Event, audit_record
@@ -19,7 +21,7 @@ from cadre_office.dashboard.services import snapshot_recompute_after_write
 from cadre_office.history import tracked_save
 from cadres import messages
 from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
-from cadres.models import Cadre, Education, PostAssignment, RankAssignment, RosterImport
+from cadres.models import Cadre, Education, PostAssignment, RankAssignment
 from cadres.roster_workbook import HEADER_OF, ParsedRoster, RosterRow, RowError
 from cadres.services.cadres import (
     cadre_update,
@@ -40,6 +42,8 @@ BASIC_FIELDS = (
     "native_place", "birthplace", "health", "professional_title", "remarks",
 )
 REASON = "花名册导入"
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,12 @@ def _label(choices, code: str) -> str:
     return choices(code).label if code else ""
 
 
-def plan_roster_import(parsed: ParsedRoster) -> ImportPlan:
+def plan_roster_import(parsed: ParsedRoster, *, progress: Progress | None = None) -> ImportPlan:
     """Compare the workbook's rows with the roster and describe the change of each row."""
     plan = ImportPlan(errors=list(parsed.errors))
     if parsed.errors:
         return plan
-    existing = _existing_cadres([row.id_number for row in parsed.rows])
+    existing = _existing_cadres([row.id_number for row in parsed.rows], progress=progress)
     for row in parsed.rows:
         cadre = existing.get(row.id_number)
         if cadre is None:
@@ -116,9 +120,11 @@ def plan_roster_import(parsed: ParsedRoster) -> ImportPlan:
     return plan
 
 
-def _existing_cadres(id_numbers: list[str]) -> dict[str, Cadre]:
+def _existing_cadres(id_numbers: list[str], *, progress: Progress | None = None) -> dict[str, Cadre]:
     found = {}
     for start in range(0, len(id_numbers), BATCH):
+        if progress is not None:
+            progress(start, len(id_numbers))
         chunk = id_numbers[start:start + BATCH]
         queryset = (
             Cadre.objects.filter(id_number__in=chunk)
@@ -217,7 +223,7 @@ def _rank_text(rank, start) -> str:
 
 
 @transaction.atomic
-def apply_roster_import(plan: ImportPlan, *, actor, source: str = "") -> ImportResult:
+def apply_roster_import(plan: ImportPlan, *, actor, source: str = "", progress: Progress | None = None) -> ImportResult:
     """Write a valid plan in one transaction; history rows name ``actor``; one audit row for the import.
 
     ``source`` names the workbook (or the demo data) in the audit row.
@@ -226,9 +232,13 @@ def apply_roster_import(plan: ImportPlan, *, actor, source: str = "") -> ImportR
         raise ValueError("an import plan with errors cannot be applied")
     departments: dict = {}
     new_rows = [p.row for p in plan.of_kind("new")]
-    _create_cadres(new_rows, actor=actor, departments=departments)
     changed = plan.of_kind("changed")
-    for row_plan in changed:
+    total = len(new_rows) + len(changed)
+    _create_cadres(new_rows, actor=actor, departments=departments,
+                   progress=(lambda done: progress(done, total)) if progress else None)
+    for done, row_plan in enumerate(changed, start=len(new_rows)):
+        if progress is not None and done % 100 == 0:
+            progress(done, total)
         _update_cadre(row_plan.cadre, row_plan.row, actor=actor, departments=departments)
     result = ImportResult(created=len(new_rows), updated=len(changed), unchanged=len(plan.of_kind("unchanged")))
     if result.created or result.updated:
@@ -242,11 +252,13 @@ def apply_roster_import(plan: ImportPlan, *, actor, source: str = "") -> ImportR
     return result
 
 
-def _create_cadres(rows: list[RosterRow], *, actor, departments: dict) -> None:
+def _create_cadres(rows: list[RosterRow], *, actor, departments: dict, progress=None) -> None:
     """Insert new cadres and their records in bulk, with one history row each."""
     for row in rows:
         department_for_roster_name(actor=actor, name=row.department_name, cache=departments)
     for start in range(0, len(rows), BATCH):
+        if progress is not None:
+            progress(start)
         chunk = rows[start:start + BATCH]
         cadres = [_new_cadre(row, departments) for row in chunk]
         for cadre in cadres:
@@ -325,39 +337,3 @@ def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> 
             rank_save(actor=actor, assignment=rank, reason=REASON)
         else:
             rank_start(actor=actor, cadre=cadre, rank=row.rank, start_date=row.rank_start, reason=REASON)
-
-
-# --- the stored upload of the web preview --------------------------------------------------------
-
-
-def roster_import_record(*, actor, file_name: str, content: bytes, plan: ImportPlan) -> RosterImport:
-    """Keep an uploaded workbook and its preview counts until the user confirms or cancels."""
-    counts = plan.counts
-    record = RosterImport(
-        uploaded_by=actor, file_name=file_name[:200], content=content if plan.is_valid else b"",
-        state=RosterImport.State.PREVIEWED if plan.is_valid else RosterImport.State.REJECTED,
-        created_count=counts["new"], updated_count=counts["changed"], unchanged_count=counts["unchanged"],
-        error_count=counts["errors"],
-    )
-    tracked_save(record, actor=actor, reason="上传花名册")
-    return record
-
-
-@transaction.atomic
-def roster_import_confirm(*, actor, record: RosterImport, plan: ImportPlan) -> ImportResult:
-    """Apply the confirmed upload and drop its stored workbook."""
-    result = apply_roster_import(plan, actor=actor, source=record.file_name)
-    record.state = RosterImport.State.APPLIED
-    record.applied_at = timezone.now()
-    record.created_count, record.updated_count = result.created, result.updated
-    record.unchanged_count = result.unchanged
-    record.content = b""
-    tracked_save(record, actor=actor, reason=REASON)
-    return result
-
-
-@transaction.atomic
-def roster_import_cancel(*, actor, record: RosterImport) -> None:
-    record.state = RosterImport.State.CANCELLED
-    record.content = b""
-    tracked_save(record, actor=actor, reason="取消导入")

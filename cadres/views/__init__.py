@@ -1,5 +1,10 @@
 from cadres.views.departments import DepartmentCreateView, DepartmentListView, DepartmentUpdateView  # noqa: F401
-from cadres.views.imports import RosterImportConfirmView, RosterImportPreviewView, RosterImportUploadView  # noqa: F401
+from cadres.views.imports import (  # noqa: F401
+    RosterImportConfirmView,
+    RosterImportPreviewView,
+    RosterImportStatusView,
+    RosterImportUploadView,
+)
 from cadres.views.record import (  # noqa: F401
     CadreCreateView,
     CadreDetailView,

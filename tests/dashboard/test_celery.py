@@ -98,7 +98,8 @@ def sent():
 
 def test_the_beat_runs_the_nightly_recompute_once_a_night_at_0130_beijing_time():
     schedule = app.conf.beat_schedule
-    assert [entry["task"] for entry in schedule.values()] == ["dashboard.nightly_recompute"]
+    assert sorted(entry["task"] for entry in schedule.values()) == [
+        "cadres.sweep_roster_imports", "dashboard.fail_stale_recompute_jobs", "dashboard.nightly_recompute"]
     crontab = schedule["dashboard-nightly"]["schedule"]
     assert (crontab.hour, crontab.minute) == ({1}, {30})
     assert crontab.day_of_week == set(range(7)) and crontab.day_of_month == set(range(1, 32))
@@ -124,7 +125,14 @@ def test_the_nightly_entry_falls_due_at_0130_in_beijing_not_in_utc():
 def test_tasks_are_acknowledged_late_so_a_lost_worker_leaves_the_message_to_be_redelivered():
     assert app.conf.task_acks_late is True
     assert app.conf.worker_prefetch_multiplier == 1
-    assert all(task.acks_late for task in (tasks.compute_snapshot, tasks.nightly_recompute, tasks.run_recompute_job))
+    assert all(task.acks_late for task in (tasks.compute_snapshot, tasks.nightly_recompute, tasks.run_recompute_job,
+                                           tasks.fail_stale_recompute_jobs))
+
+
+def test_the_beat_fails_lost_jobs_every_five_minutes():
+    entry = app.conf.beat_schedule["dashboard-stale-jobs"]
+    assert entry["task"] == tasks.fail_stale_recompute_jobs.name
+    assert entry["schedule"].minute == set(range(0, 60, 5)) and entry["schedule"].hour == set(range(24))
 
 
 def test_make_run_starts_exactly_one_beat():
@@ -338,6 +346,48 @@ def test_a_redelivered_done_job_is_not_computed_again(actor):
     job.refresh_from_db()
     assert job.finished_at == finished_at
     assert Snapshot.objects.filter(as_of=D).count() == 1
+
+
+# --- lost jobs time out (issue 10 item 12) ---------------------------------------------------------------
+
+
+def _requested(job: RecomputeJob, minutes: float) -> None:
+    RecomputeJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+@pytest.mark.django_db
+def test_the_sweep_fails_jobs_queued_or_running_past_the_timeout_and_leaves_the_others(actor, settings):
+    from cadre_office.jobs import JOB_TIMED_OUT
+
+    queued, running, recent, done = (RecomputeJob.objects.create(as_of=D, requested_by=actor, state=state)
+                                     for state in ("queued", "running", "queued", "done"))
+    for job, minutes in ((queued, 11), (running, 45), (recent, 9), (done, 60)):
+        _requested(job, minutes)
+    assert tasks.fail_stale_recompute_jobs.delay().get() == 2
+    states = dict(RecomputeJob.objects.values_list("pk", "state"))
+    assert [states[j.pk] for j in (queued, running, recent, done)] == ["failed", "failed", "queued", "done"]
+    queued.refresh_from_db()
+    assert queued.error == JOB_TIMED_OUT and queued.finished_at is not None
+    settings.BACKGROUND_JOB_TIMEOUT = dt.timedelta(minutes=5)
+    assert services.recompute_jobs_fail_stale() == 1
+
+
+@pytest.mark.django_db
+def test_a_message_that_comes_after_the_timeout_fails_the_job_instead_of_computing(actor):
+    default_plan()
+    job = RecomputeJob.objects.create(as_of=D, requested_by=actor)
+    _requested(job, 20)
+    with mock.patch.object(services, "snapshot_compute") as compute:
+        assert tasks.run_recompute_job.delay(job.pk).get() == RecomputeJob.State.FAILED
+    compute.assert_not_called()
+
+
+@pytest.mark.django_db
+def test_a_job_failed_by_the_sweep_is_not_computed_when_its_message_comes(actor):
+    job = RecomputeJob.objects.create(as_of=D, requested_by=actor, state=RecomputeJob.State.FAILED)
+    with mock.patch.object(services, "snapshot_compute") as compute:
+        assert tasks.run_recompute_job.delay(job.pk).get() == RecomputeJob.State.FAILED
+    compute.assert_not_called()
 
 
 # --- audit: what runs in a task is attributed to it ------------------------------------------------------

@@ -400,6 +400,30 @@ def test_a_running_or_failed_job_shows_its_state(client, world):
     assert "every 1s" not in fragment.content.decode()
 
 
+def test_a_job_lost_past_its_timeout_shows_as_failed_and_the_page_stops_polling(client, world):
+    """Issue 10 item 12: a lost job stayed 排队中 for ever, polled every second."""
+    from django.utils import timezone
+
+    from cadre_office.jobs import JOB_TIMED_OUT
+
+    staff = world["users"]["人事干部"]
+    log_in(client, staff)
+    job = RecomputeJob.objects.create(as_of=D2, requested_by=staff)
+    RecomputeJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=9))
+    assert "every 1s" in client.get(reverse("dashboard:job_status", args=[job.pk]), HTTP_HX_REQUEST="true").text
+    RecomputeJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=11))
+    fragment = client.get(reverse("dashboard:job_status", args=[job.pk]), HTTP_HX_REQUEST="true").text
+    assert 'data-state="failed"' in fragment and JOB_TIMED_OUT in fragment and "every 1s" not in fragment
+    job.refresh_from_db()
+    assert (job.state, job.error) == (RecomputeJob.State.FAILED, JOB_TIMED_OUT)
+
+    other = RecomputeJob.objects.create(as_of=D1, requested_by=staff)  # the page itself notices too
+    RecomputeJob.objects.filter(pk=other.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=12))
+    page = client.get(index()).text
+    assert 'data-state="failed"' in page and "every 1s" not in page
+    assert RecomputeJob.objects.get(pk=other.pk).state == RecomputeJob.State.FAILED
+
+
 def test_a_plain_request_for_the_status_goes_back_to_the_page(client, world):
     staff = world["users"]["人事干部"]
     log_in(client, staff)
