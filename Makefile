@@ -95,9 +95,11 @@ run: system-packages $(RUN_STAMP)
 	trap stop_workers EXIT; \
 	trap 'exit 130' INT TERM HUP; \
 	if $(PY) -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1).ping()' >/dev/null 2>&1; then \
-	  $(CELERY) -A cadre_office worker -l info >>var/log/celery-worker.log 2>&1 & pids="$$!"; \
-	  $(CELERY) -A cadre_office beat -l info -s var/celerybeat-schedule >>var/log/celery-beat.log 2>&1 & pids="$$pids $$!"; \
-	  echo "==> Redis 可用（$$REDIS_URL）：已在后台启动 Celery worker 与 beat，日志见 var/log/celery-*.log"; \
+	  bin/keep-running celery-worker var/log/celery-worker.log \
+	    $(CELERY) -A cadre_office worker -l info & pids="$$!"; \
+	  bin/keep-running celery-beat var/log/celery-beat.log \
+	    $(CELERY) -A cadre_office beat -l info -s var/celerybeat-schedule & pids="$$pids $$!"; \
+	  echo "==> Redis 可用（$$REDIS_URL）：已在后台启动 Celery worker 与 beat（退出后 5 秒自动重启），日志见 var/log/celery-*.log"; \
 	else \
 	  echo "==> Redis 未响应（$$REDIS_URL）：后台任务将在 Web 进程内同步执行。"; \
 	fi; \

@@ -215,9 +215,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A worker that loses Redis (a restart, a network blip, even in the middle of an acknowledgement)
+# reconnects, for as long as it takes: Celery's default gives up after 100 tries and exits.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A Redis host that does not answer must not hang a request that queues a task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+# Tasks running when the connection goes cannot be acknowledged any more and will be delivered again
+# (they are idempotent): stop them rather than let two copies run.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A Redis host that does not answer must not hang a request that queues a task (so no retries of
+# timed-out commands here); a worker notices a half-open connection (keepalive, health checks every
+# 10 s) and reconnects.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3, "socket_timeout": 5, "socket_keepalive": True, "health_check_interval": 10,
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_REQUIRE_REDIS = env_bool("CELERY_REQUIRE_REDIS", default=False)

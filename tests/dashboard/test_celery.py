@@ -135,6 +135,25 @@ def test_the_beat_fails_lost_jobs_every_five_minutes():
     assert entry["schedule"].minute == set(range(0, 60, 5)) and entry["schedule"].hour == set(range(24))
 
 
+def test_a_worker_reconnects_to_redis_for_as_long_as_it_takes():
+    """Issue 10 item 15: a worker once exited when Redis went away during an acknowledgement.
+
+    Celery retries a lost broker connection 100 times by default and then exits; here it retries for
+    ever, on start-up too, and stops (to be delivered again) the late-acknowledged tasks it can no
+    longer acknowledge. Killing Redis under a running worker is a manual check (README).
+    """
+    assert app.conf.broker_connection_retry is True
+    assert app.conf.broker_connection_retry_on_startup is True
+    assert app.conf.broker_connection_max_retries is None
+    assert app.conf.broker_channel_error_retry is True
+    assert app.conf.worker_cancel_long_running_tasks_on_connection_loss is True
+    options = app.conf.broker_transport_options
+    assert options["socket_keepalive"] is True and options["health_check_interval"] == 10
+    # Nothing that would make a web request wait longer for an unreachable Redis (SECURITY.md item 28).
+    assert (options["socket_connect_timeout"], options["socket_timeout"]) == (3, 5)
+    assert not {"max_retries", "retry_on_timeout", "interval_start"} & set(options)
+
+
 def test_make_run_starts_exactly_one_beat():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert len(re.findall(r"\$\(CELERY\)[^\n;&]*\bbeat\b", makefile)) == 1
