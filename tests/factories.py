@@ -119,6 +119,21 @@ class RankFactory(factory.django.DjangoModelFactory):
     start_date = dt.date(2019, 6, 1)
 
 
+def grant_role(user, role: str, *, requested_by, confirmed_by=None, departments=(), reason="测试授予"):
+    """Grant ``role`` as the application does: ``requested_by`` asks, a 局领导 (or ``confirmed_by``) confirms.
+
+    Return the activation code the confirmation issued ("" when none: the account already had an
+    authenticator, or the role needs no second factor and took effect at once).
+    """
+    from cadre_office.accounts.services import account_change_role, change_request_confirm
+
+    change = account_change_role(actor=requested_by, user=user, role=role, departments=departments, reason=reason)
+    if change is None:
+        return ""
+    confirmer = confirmed_by or role_user("局领导", username=f"confirmer{next(_sequence)}")
+    return change_request_confirm(actor=confirmer, request=change).activation_code
+
+
 def log_in(client, user):
     """Log ``client`` in as ``user`` with the second factor already verified (as after a TOTP login)."""
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from cadre_office.accounts import signals  # noqa: F401  (login, logout and lockout audit)
+        from cadre_office.accounts import checks, signals  # noqa: F401  (settings checks; login, logout and lockout audit)
         # Every app's post_migrate, not only ours: the permissions of apps listed after this
         # one are created by their own post_migrate, and the roles need them.
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")

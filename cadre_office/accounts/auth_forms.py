@@ -1,4 +1,4 @@
-"""Forms of the login steps: password, new password, TOTP token."""
+"""Forms of the login steps: password, new password, activation code, TOTP token, notices seen."""
 
 import django_otp
 from django import forms
@@ -71,3 +71,24 @@ class OTPTokenForm(forms.Form):
                 if self.device is not None:
                     return token
         raise ValidationError(messages.OTP_INVALID, code="invalid")
+
+
+class ActivationCodeForm(forms.Form):
+    """The one-time activation code that opens the enrolment of an authenticator (checked by the service)."""
+
+    activation_code = forms.CharField(
+        label="激活码", max_length=40,
+        help_text="由确认人当面交给您的 12 位激活码（如 ABCD-EFGH-JKMN），不区分大小写。",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false",
+                                      "autocapitalize": "characters"}),
+        error_messages={"required": messages.ACTIVATION_REQUIRED},
+    )
+
+
+class NoticesSeenForm(forms.Form):
+    """The notices the holder was shown and acknowledges (their ids, so a newer one is not marked unread)."""
+
+    ids = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def notice_ids(self) -> list[int]:
+        return [int(part) for part in self.cleaned_data.get("ids", "").split(",") if part.strip().isdigit()]

@@ -1,4 +1,4 @@
-"""Login, logout, password change and the second factor (names without a namespace)."""
+"""Login, logout, password change, the second factor and the notices after login (names without a namespace)."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("otp/setup/", auth.OTPSetupView.as_view(), name="otp_setup"),
     path("otp/verify/", auth.OTPVerifyView.as_view(), name="otp_verify"),
+    path("notices/", auth.NoticesView.as_view(), name="account_notices"),
 ]

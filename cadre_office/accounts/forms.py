@@ -12,6 +12,8 @@ PASSWORD_HELP = (
 )
 SCOPE_HELP = "仅“科室负责人”需要选择，可按住 Ctrl 多选；授权某单位即含其下级单位。其他角色请留空。"
 ROLE_HELP = "一个账号只能有一个角色；三员（系统、安全、审计管理员）互相排斥。"
+GRANT_REASON_HELP = ("授予须动态口令的角色（人事干部、局领导、科室负责人、三员）须经第二人确认后生效，"
+                     "此理由供确认人核对（选填）。")
 
 User = get_user_model()
 
@@ -27,6 +29,10 @@ def _role_field(required=False):
     return forms.ChoiceField(
         label="角色", required=required, choices=[("", "（暂不分配）"), *Role.choices], help_text=ROLE_HELP,
     )
+
+
+def _grant_reason_field():
+    return forms.CharField(label="申请理由", required=False, max_length=200, help_text=GRANT_REASON_HELP)
 
 
 def _scope_field():
@@ -77,6 +83,7 @@ class AccountCreateForm(forms.Form):
         if with_role:
             self.fields["role"] = _role_field()
             self.fields["departments"] = _scope_field()
+            self.fields["reason"] = _grant_reason_field()
 
     def clean(self):
         data = super().clean()
@@ -89,6 +96,7 @@ class AccountCreateForm(forms.Form):
         return {
             "username": data["username"], "full_name": data["full_name"], "display_title": data["display_title"],
             "role": data.get("role") or None, "departments": list(data.get("departments") or []),
+            "reason": data.get("reason") or "",
         }
 
 
@@ -99,6 +107,7 @@ class AccountUpdateForm(forms.Form):
     display_title = forms.CharField(label="职务", max_length=50, required=False)
     role = _role_field()
     departments = _scope_field()
+    reason = _grant_reason_field()
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,12 +118,27 @@ class AccountUpdateForm(forms.Form):
         data = self.cleaned_data
         return {
             "full_name": data["full_name"], "display_title": data["display_title"],
-            "role": data["role"] or None, "departments": list(data["departments"]),
+            "role": data["role"] or None, "departments": list(data["departments"]), "reason": data["reason"],
         }
 
 
 class ConfirmForm(forms.Form):
     """The confirmation of an action that takes no input (the CSRF token is the whole form)."""
+
+
+class ChangeReasonForm(forms.Form):
+    """Why a change is asked for: the confirmer reads it before deciding."""
+
+    reason = forms.CharField(label="申请理由", max_length=200,
+                             help_text="如“本人手机丢失，需重新绑定”，供确认人核对，记入审计记录。",
+                             error_messages={"required": messages.REASON_REQUIRED})
+
+
+class ChangeDecisionForm(forms.Form):
+    """The confirmer's comment: optional when confirming, required when rejecting (the service checks)."""
+
+    comment = forms.CharField(label="意见", required=False, max_length=200,
+                              help_text="驳回时必填，说明理由；确认时选填。")
 
 
 class AccountDisableForm(forms.Form):

@@ -1,4 +1,8 @@
-"""Request-wide policy: no caching of pages, and the login steps an account still owes."""
+"""Request-wide policy: no caching of pages, and the login steps an account still owes.
+
+After the password, in this order: the second factor, the notices of what others did to the
+account (shown once), a new password.
+"""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -8,20 +12,22 @@ from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
 from cadre_office.accounts.models import Profile
-from cadre_office.accounts.roles import ADMIN_ROLES
+from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
 
 # Session flags written once at login (see ``signals``), so that an ordinary request costs no
 # query beyond reading the session it loads anyway.
 OWES_SECOND_FACTOR = "account_owes_second_factor"
 OWES_PASSWORD_CHANGE = "account_owes_password_change"  # noqa: S105  (a session key)
+OWES_NOTICES = "account_owes_notices"
 
 # Pages an account may always reach while it owes a step: the steps themselves and the way out.
 _ALWAYS_OPEN = frozenset({"login", "logout", "otp_setup", "otp_verify"})
 
 
 def owes_second_factor(user) -> bool:
-    """Return whether ``user`` must pass TOTP: they hold one of the administrator roles (SECURITY.md item 8)."""
-    return user.groups.filter(name__in=ADMIN_ROLES).exists()
+    """Return whether ``user`` must pass TOTP: an administrator, or a role that reads full ID numbers or
+    exports personal data (SECURITY.md items 8 and 32)."""
+    return user.groups.filter(name__in=SECOND_FACTOR_ROLES).exists()
 
 
 def owes_password_change(user) -> bool:
@@ -80,7 +86,8 @@ class AccountPolicyMiddleware:
             return None
         owes_otp = session.get(OWES_SECOND_FACTOR, False)
         owes_password = session.get(OWES_PASSWORD_CHANGE, False)
-        if not (owes_otp or owes_password):
+        owes_notices = session.get(OWES_NOTICES, False)
+        if not (owes_otp or owes_password or owes_notices):
             return None
         name = _url_name(request)
         if name in _ALWAYS_OPEN or not request.user.is_authenticated:
@@ -90,6 +97,8 @@ class AccountPolicyMiddleware:
 
             enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
             return reverse("otp_verify" if enrolled else "otp_setup")
+        if owes_notices:
+            return None if name == "account_notices" else reverse("account_notices")
         if owes_password and name != "password_change":
             return reverse("password_change")
         return None

@@ -1,9 +1,13 @@
 """The roles of the system: Django groups, each with the least permissions it needs.
 
 A user holds one role (one group). The three administrator roles of 三员分立 exclude
-each other by construction, and none of them reads cadre data.
+each other by construction, and none of them reads cadre data. Roles that can read full
+ID numbers or export personal data, and the administrators, sign in with a second factor
+of their own, and granting one of them takes a second person's confirmation (SECURITY.md
+items 8 and 32).
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -80,28 +84,60 @@ ROLE_PERMISSIONS = {
     Role.AUDIT_ADMIN: ["audit.view_auditevent", "audit.export_auditevent"],
 }
 
+# What lets a role read full ID numbers or take personal data out of the system. A later report
+# download that carries personal data belongs here too: the role holding it then needs a second factor.
+PERSONAL_DATA_PERMISSIONS = frozenset({"cadres.view_full_id_number", "cadres.export_roster", "audit.export_auditevent"})
+
+# Derived from the table above, never listed by hand: today 人事干部, 局领导, 科室负责人, 审计管理员.
+SENSITIVE_ROLES = frozenset(
+    role for role, names in ROLE_PERMISSIONS.items() if PERSONAL_DATA_PERMISSIONS.intersection(names)
+)
+
+# Roles that sign in with TOTP. Granting one of them waits for a second person: its holder can only
+# enrol an authenticator with an activation code, and only a confirmation (or the server operator's
+# ``create_account``) issues one, so no administrator alone can come to hold such an account.
+SECOND_FACTOR_ROLES = ADMIN_ROLES | SENSITIVE_ROLES
+
+# Confirming a role grant or a second-factor reset (the second person). Which roles hold it is the
+# setting ACCOUNT_CHANGE_CONFIRMER_ROLES; moves of units are confirmed by ``accounts.assign_roles``.
+CONFIRM_PERMISSION = "accounts.confirm_account_change"
+CONFIRMER_ROLE_CHOICES = frozenset({Role.LEADER, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+
+
+def confirmer_roles() -> list[str]:
+    """Return the roles the setting ACCOUNT_CHANGE_CONFIRMER_ROLES names (checked at start-up)."""
+    return list(getattr(settings, "ACCOUNT_CHANGE_CONFIRMER_ROLES", [Role.LEADER]))
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Return ``ROLE_PERMISSIONS`` with the confirmation permission added to the confirming roles."""
+    confirmers = set(confirmer_roles())
+    return {role: [*names, *([CONFIRM_PERMISSION] if role in confirmers else [])]
+            for role, names in ROLE_PERMISSIONS.items()}
 
 
 def sync_roles(*, apps=None, using="default", **kwargs) -> None:
-    """Make each role's group hold exactly the permissions of ``ROLE_PERMISSIONS``.
+    """Make each role's group hold exactly the permissions of ``role_permissions()``.
 
     Runs in the migration that creates the roles and after every ``migrate`` (post_migrate),
-    so permissions added by later features reach the roles without a hand edit. Permissions
-    not yet created (an app migrated later) are skipped until the next run.
+    so permissions added by later features, and a changed ACCOUNT_CHANGE_CONFIRMER_ROLES, reach
+    the roles without a hand edit. Permissions not yet created (an app migrated later) are
+    skipped until the next run.
     """
     from django.apps import apps as global_apps
 
     registry = apps or global_apps
     Group = registry.get_model("auth", "Group")
     Permission = registry.get_model("auth", "Permission")
-    wanted = {tuple(name.split(".")) for names in ROLE_PERMISSIONS.values() for name in names}
+    table = role_permissions()
+    wanted = {tuple(name.split(".")) for names in table.values() for name in names}
     found = {
         (app_label, codename): pk
         for pk, app_label, codename in Permission.objects.using(using)
         .filter(codename__in={codename for _, codename in wanted})
         .values_list("pk", "content_type__app_label", "codename")
     }
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in table.items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
         pks = [found[key] for key in (tuple(name.split(".")) for name in names) if key in found]
         group.permissions.set(pks)

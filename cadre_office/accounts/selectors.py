@@ -27,6 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cadre_office.accounts.models import ChangeRequest
+from cadre_office.accounts.permissions import confirmable_kinds, confirmable_q
 from cadre_office.accounts.roles import Role
 
 User = get_user_model()
@@ -149,3 +151,40 @@ def scope_department_choices(user=None):
         departmentuserobjectpermission__permission__codename="view_department_cadres",
     ) if user is not None and user.pk else Q(pk__in=[])
     return Department.objects.filter(Q(is_active=True) | held).distinct().in_tree_order()
+
+
+# --- two-person changes --------------------------------------------------------------------------
+
+
+def _changes():
+    return ChangeRequest.objects.select_related(
+        "requested_by", "decided_by", "target_user", "target_department",
+    ).prefetch_related(Prefetch("target_user__groups", queryset=Group.objects.order_by("name")))
+
+
+def changes_visible_to(user):
+    """Return the requests ``user`` may open: those they asked for, and every one of a kind they confirm."""
+    if not user.is_authenticated:
+        return ChangeRequest.objects.none()
+    return _changes().filter(Q(requested_by=user) | Q(kind__in=confirmable_kinds(user)))
+
+
+def changes_to_confirm(user):
+    """Return the pending requests ``user`` may confirm, oldest first (they have waited longest)."""
+    return _changes().filter(confirmable_q(user)).order_by("requested_at", "pk")
+
+
+def changes_requested_by(user):
+    """Return the requests ``user`` asked for that still wait, newest first."""
+    return _changes().filter(requested_by=user, state=ChangeRequest.State.PENDING)
+
+
+def changes_recent(user, limit: int = 20):
+    """Return the requests ``user`` asked for or decided that are done, newest first."""
+    return (_changes().filter(Q(requested_by=user) | Q(decided_by=user))
+            .exclude(state=ChangeRequest.State.PENDING).order_by("-decided_at", "-pk")[:limit])
+
+
+def pending_changes_of_account(account):
+    """Return the pending requests about ``account`` (shown on its page)."""
+    return _changes().filter(target_user=account, state=ChangeRequest.State.PENDING)

@@ -9,7 +9,8 @@ tells them apart: axes sets it to the new count when it counts an attempt, and l
 when it refuses one without counting.
 
 The login also records the session (so disabling the account can end it) and, once, whether
-the account still owes a second factor or a new password (read by ``AccountPolicyMiddleware``).
+the account still owes a second factor, a look at notices or a new password (read by
+``AccountPolicyMiddleware``).
 """
 
 from axes.helpers import get_failure_limit
@@ -19,13 +20,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from cadre_office.accounts.middleware import (
+    OWES_NOTICES,
     OWES_PASSWORD_CHANGE,
     OWES_SECOND_FACTOR,
     owes_password_change,
     owes_second_factor,
 )
 from cadre_office.accounts.models import LoginSession
-from cadre_office.accounts.services import login_session_record
+from cadre_office.accounts.services import has_unseen_notices, login_session_record
 from cadre_office.audit.context import client_ip
 from cadre_office.audit.services import Event, Outcome, audit_record
 
@@ -40,6 +42,7 @@ def on_login(sender, request, user, **kwargs):
     login_session_record(user=user, session_key=session.session_key, ip=ip)
     session[OWES_SECOND_FACTOR] = owes_second_factor(user)
     session[OWES_PASSWORD_CHANGE] = owes_password_change(user)
+    session[OWES_NOTICES] = has_unseen_notices(user)
     audit_record(Event.LOGIN, actor=user, ip=ip)
 
 

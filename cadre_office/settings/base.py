@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cadre_office.context_processors.site",
                 "selection.context_processors.selection_inbox",
+                "cadre_office.accounts.context_processors.account_changes",
             ],
         },
     },
@@ -137,8 +138,14 @@ AXES_VERBOSE = False
 # Number of reverse proxies in front of the app whose X-Forwarded-For may be trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-# TOTP second factor for the three administrator roles (SECURITY.md item 8).
+# TOTP second factor for the three administrator roles and every role that reads full ID numbers or
+# exports personal data (SECURITY.md items 8 and 32).
 OTP_TOTP_ISSUER = "科级干部管理系统"
+# The second person who confirms granting such a role or resetting its second factor: 局领导, or the
+# administrator roles (系统管理员, 安全管理员). Run `manage.py migrate` after changing it.
+ACCOUNT_CHANGE_CONFIRMER_ROLES = env_list("ACCOUNT_CHANGE_CONFIRMER_ROLES", default=["局领导"])
+# Days an activation code (to enrol an authenticator) stays valid.
+ACCOUNT_ACTIVATION_CODE_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_CODE_DAYS", "7"))
 
 # Content Security Policy (SECURITY.md item 4): only our own static files, no inline script.
 CONTENT_SECURITY_POLICY = {

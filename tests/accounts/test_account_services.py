@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cadre_office.accounts import messages
 from cadre_office.accounts.messages import SCOPE_REQUIRED, SERVICE_ACCOUNT_FIXED
-from cadre_office.accounts.models import LoginSession, Profile
+from cadre_office.accounts.models import ChangeRequest, LoginSession, Profile
 from cadre_office.accounts.roles import Role
 from cadre_office.accounts.services import (
+    account_change_role,
     account_create,
     account_disable,
     account_enable,
@@ -26,11 +27,12 @@ from cadre_office.accounts.services import (
     account_set_scope,
     account_unlock,
     account_update,
+    change_request_confirm,
     temporary_password,
 )
 from cadre_office.audit.models import AuditEvent
 from cadre_office.history import service_account
-from tests.factories import DepartmentFactory, role_user
+from tests.factories import DepartmentFactory, grant_role, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,10 +103,21 @@ def test_create_with_a_scoped_role_needs_departments(admin):
         account_create(actor=admin, username="keshi1", full_name="科长", password=PASSWORD,
                        role=Role.DEPARTMENT_HEAD)
     assert exc.value.message_dict == {"departments": [SCOPE_REQUIRED]}
+    assert not User.objects.filter(username="keshi1").exists()
     office = DepartmentFactory()
     user = account_create(actor=admin, username="keshi1", full_name="科长", password=PASSWORD,
                           role=Role.DEPARTMENT_HEAD, departments=[office])
-    assert list(account_scope(user)) == [office]
+    # 科室负责人 exports personal data: the grant, scope included, waits for a second person.
+    assert account_role(user) is None and list(account_scope(user)) == []
+    change = ChangeRequest.objects.get(target_user=user, state="pending")
+    assert change.payload["departments"] == [{"id": office.pk, "name": office.name}]
+
+
+def test_create_with_a_role_without_second_factor_grants_it_at_once(admin):
+    user = account_create(actor=admin, username="jijian1", full_name="纪检", password=PASSWORD,
+                          role=Role.DISCIPLINE)
+    assert account_role(user) == Role.DISCIPLINE
+    assert not ChangeRequest.objects.exists()
 
 
 # --- account_set_role -------------------------------------------------------------------------
@@ -112,24 +125,54 @@ def test_create_with_a_scoped_role_needs_departments(admin):
 
 def test_set_role_keeps_exactly_one_role(admin):
     user = role_user(Role.PERSONNEL, username="zhangsan")
-    account_set_role(actor=admin, user=user, role=Role.AUDIT_ADMIN)
+    grant_role(user, Role.AUDIT_ADMIN, requested_by=admin)
     assert [group.name for group in user.groups.all()] == [Role.AUDIT_ADMIN]
-    account_set_role(actor=admin, user=user, role=Role.SYSTEM_ADMIN)
-    assert [group.name for group in user.groups.all()] == [Role.SYSTEM_ADMIN]
+    account_set_role(actor=admin, user=user, role=Role.DISCIPLINE)
+    assert [group.name for group in user.groups.all()] == [Role.DISCIPLINE]
     rows = _rows(user, Event.ROLE_CHANGE).order_by("id")
-    assert [row.detail for row in rows] == [
-        {"from": Role.PERSONNEL, "to": Role.AUDIT_ADMIN},
-        {"from": Role.AUDIT_ADMIN, "to": Role.SYSTEM_ADMIN},
+    assert [(row.detail["from"], row.detail["to"]) for row in rows] == [
+        (Role.PERSONNEL, Role.AUDIT_ADMIN), (Role.AUDIT_ADMIN, Role.DISCIPLINE),
     ]
+
+
+@pytest.mark.parametrize("role", [Role.PERSONNEL, Role.LEADER, Role.AUDIT_ADMIN, Role.SYSTEM_ADMIN])
+def test_set_role_refuses_a_person_granting_a_second_factor_role_alone(admin, role):
+    user = role_user(Role.DISCIPLINE, username="zhangsan")
+    with pytest.raises(ValidationError) as exc:
+        account_set_role(actor=admin, user=user, role=role)
+    assert exc.value.message_dict == {"role": [messages.ROLE_NEEDS_CONFIRMATION]}
+    assert account_role(user) == Role.DISCIPLINE
+    assert not _rows(user).exists()
+
+
+def test_the_operators_command_account_grants_a_second_factor_role_at_once():
+    user = role_user(Role.DISCIPLINE, username="zhangsan")
+    account_set_role(actor=service_account("create_account"), user=user, role=Role.PERSONNEL)
+    assert account_role(user) == Role.PERSONNEL
+
+
+def test_change_role_asks_for_a_grant_and_removes_at_once(admin):
+    user = role_user(Role.DISCIPLINE, username="zhangsan")
+    change = account_change_role(actor=admin, user=user, role=Role.LEADER, reason="调任局领导")
+    assert (change.kind, change.state, change.payload["role"], change.reason) == (
+        "grant_role", "pending", Role.LEADER, "调任局领导")
+    assert account_role(user) == Role.DISCIPLINE
+    assert _rows(user, Event.CHANGE_REQUEST).get().user == admin
+    # Taking a role away, or moving to one without a second factor, needs nobody else.
+    leader = role_user(Role.LEADER, username="lingdao9")
+    assert account_change_role(actor=admin, user=leader, role=Role.DISCIPLINE) is None
+    assert account_role(leader) == Role.DISCIPLINE
+    assert account_change_role(actor=admin, user=leader, role=None) is None
+    assert account_role(leader) is None
 
 
 def test_set_role_clears_the_scope_when_leaving_the_scoped_role(admin):
     office = DepartmentFactory(name="办公室")
     user = role_user(Role.DEPARTMENT_HEAD, username="keshi1", departments=[office])
-    account_set_role(actor=admin, user=user, role=Role.PERSONNEL)
+    account_set_role(actor=admin, user=user, role=Role.DISCIPLINE)
     assert list(account_scope(user)) == []
     assert _rows(user, Event.ROLE_CHANGE).get().detail == {
-        "from": Role.DEPARTMENT_HEAD, "to": Role.PERSONNEL, "scope_cleared": ["办公室"],
+        "from": Role.DEPARTMENT_HEAD, "to": Role.DISCIPLINE, "scope_cleared": ["办公室"],
     }
 
 
@@ -142,7 +185,7 @@ def test_set_role_to_the_same_role_writes_nothing(admin):
 def test_set_role_ends_the_accounts_sessions(admin):
     user = role_user(Role.PERSONNEL, username="zhangsan")
     key = _open_session(user)
-    account_set_role(actor=admin, user=user, role=Role.LEADER)
+    account_set_role(actor=admin, user=user, role=Role.DISCIPLINE)
     assert not Session.objects.filter(session_key=key).exists()
     assert not LoginSession.objects.filter(user=user).exists()
 
@@ -197,11 +240,16 @@ def test_update_is_all_or_nothing(admin):
 def test_update_writes_one_row_per_kind_of_change(admin):
     office = DepartmentFactory(name="办公室")
     user = role_user(Role.PERSONNEL, username="zhangsan", first_name="张三")
-    account_update(actor=admin, user=user, full_name="张三", display_title="主任", role=Role.DEPARTMENT_HEAD,
-                   departments=[office])
-    assert sorted(_rows(user).values_list("event", flat=True)) == sorted(
-        [Event.UPDATE, Event.ROLE_CHANGE, Event.SCOPE_CHANGE])
+    change = account_update(actor=admin, user=user, full_name="张三", display_title="主任",
+                            role=Role.DEPARTMENT_HEAD, departments=[office])
+    # The title takes effect; the role and its scope wait for the second person.
+    assert sorted(_rows(user).values_list("event", flat=True)) == sorted([Event.UPDATE, Event.CHANGE_REQUEST])
     assert _rows(user, Event.UPDATE).get().detail == {"display_title": {"from": "", "to": "主任"}}
+    change_request_confirm(actor=role_user(Role.LEADER, username="lingdao1"), request=change)
+    assert sorted(_rows(user).values_list("event", flat=True)) == sorted([
+        Event.UPDATE, Event.CHANGE_REQUEST, Event.ROLE_CHANGE, Event.SCOPE_CHANGE, Event.ACTIVATION_ISSUED,
+        Event.CHANGE_CONFIRM])
+    assert list(account_scope(user)) == [office]
 
 
 # --- passwords, disable, unlock, service accounts ---------------------------------------------

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cadre_office.accounts import messages
 from cadre_office.accounts.messages import SERVICE_ACCOUNT_FIXED
-from cadre_office.accounts.models import LoginSession, Profile
+from cadre_office.accounts.models import ChangeRequest, LoginSession, Profile
 from cadre_office.accounts.roles import Role
-from cadre_office.accounts.services import account_scope
+from cadre_office.accounts.services import account_scope, change_request_confirm
 from cadre_office.audit.models import AuditEvent
 from cadre_office.history import service_account
 from tests.factories import CadreFactory, DepartmentFactory, log_in, role_user
@@ -156,14 +156,21 @@ def test_security_admin_creates_an_account_with_role_and_scope(security_client, 
     })
     assert response.status_code == 302
     wangwu = User.objects.get(username="wangwu")
-    assert [g.name for g in wangwu.groups.all()] == [Role.DEPARTMENT_HEAD]
-    assert list(account_scope(wangwu)) == [office]
+    # 科室负责人 may export: the account exists at once, the role and scope wait for a 局领导.
+    assert list(wangwu.groups.all()) == [] and list(account_scope(wangwu)) == []
     assert wangwu.profile.display_title == "办公室主任"
     assert wangwu.profile.must_change_password
     assert wangwu.profile.created_by == security_admin
-    # Creating and granting are separate security events, one row each.
+    change = ChangeRequest.objects.get(target_user=wangwu, state="pending")
+    assert (change.kind, change.payload["role"], change.requested_by) == ("grant_role", Role.DEPARTMENT_HEAD,
+                                                                          security_admin)
+    assert "须经第二人确认" in security_client.get(response["Location"]).text
+    # Creating and asking are separate security events, one row each.
     assert sorted(_account_events(wangwu).values_list("event", flat=True)) == sorted(
-        [Event.ACCOUNT_CREATE, Event.ROLE_CHANGE, Event.SCOPE_CHANGE])
+        [Event.ACCOUNT_CREATE, Event.CHANGE_REQUEST])
+    change_request_confirm(actor=role_user(Role.LEADER, username="lingdao1"), request=change)
+    assert [g.name for g in wangwu.groups.all()] == [Role.DEPARTMENT_HEAD]
+    assert list(account_scope(wangwu)) == [office]
 
 
 def test_create_without_password_shows_a_generated_one_once(security_client):
@@ -211,13 +218,33 @@ def test_create_refuses_scope_for_a_role_without_scope(security_client):
 
 def test_security_admin_changes_role_and_the_row_records_from_and_to(security_client, security_admin, target):
     response = security_client.post(reverse("accounts:user_update", args=[target.pk]), {
-        "full_name": "张三", "display_title": "", "role": Role.LEADER,
+        "full_name": "张三", "display_title": "", "role": Role.DISCIPLINE,
     })
     assert response.status_code == 302
-    assert [g.name for g in target.groups.all()] == [Role.LEADER]
+    assert [g.name for g in target.groups.all()] == [Role.DISCIPLINE]
     row = _account_events(target).get()
     assert (row.event, row.user, row.outcome) == (Event.ROLE_CHANGE, security_admin, AuditEvent.Outcome.SUCCESS)
-    assert row.detail == {"from": Role.PERSONNEL, "to": Role.LEADER}
+    assert row.detail == {"from": Role.PERSONNEL, "to": Role.DISCIPLINE}
+
+
+def test_granting_a_role_with_a_second_factor_on_the_edit_page_waits_for_a_second_person(
+        security_client, security_admin, target):
+    response = security_client.post(reverse("accounts:user_update", args=[target.pk]), {
+        "full_name": "张三", "display_title": "", "role": Role.LEADER, "reason": "任命为副局长",
+    }, follow=True)
+    assert "须经第二人确认" in response.text
+    assert [g.name for g in target.groups.all()] == [Role.PERSONNEL]
+    change = ChangeRequest.objects.get(target_user=target)
+    assert (change.state, change.payload["role"], change.reason) == ("pending", Role.LEADER, "任命为副局长")
+    # The account's page lists it, and the requester may withdraw it there.
+    page = security_client.get(reverse("accounts:user_detail", args=[target.pk]))
+    assert "任命为副局长" in page.text and reverse("accounts:change_cancel", args=[change.pk]) in page.text
+    response = security_client.post(reverse("accounts:change_cancel", args=[change.pk]),
+                                    {"next": reverse("accounts:user_detail", args=[target.pk])})
+    assert response["Location"] == reverse("accounts:user_detail", args=[target.pk])
+    change.refresh_from_db()
+    assert change.state == "cancelled"
+    assert _rows(Event.CHANGE_CANCEL, target).get().user == security_admin
 
 
 def test_scope_change_writes_one_row_with_from_and_to(security_client, security_admin):
@@ -258,7 +285,8 @@ def test_scope_on_a_role_without_scope_is_refused_and_nothing_changes(security_c
 def test_changing_the_role_ends_the_accounts_sessions(security_client, target):
     target_client = log_in(Client(), target)
     assert target_client.get(reverse("cadres:cadre_list")).status_code == 200
-    security_client.post(reverse("accounts:user_update", args=[target.pk]), {"full_name": "张三", "role": Role.LEADER})
+    security_client.post(reverse("accounts:user_update", args=[target.pk]),
+                         {"full_name": "张三", "role": Role.DISCIPLINE})
     assert target_client.get(reverse("cadres:cadre_list"))["Location"].startswith(reverse("login"))
 
 
@@ -384,9 +412,10 @@ def test_list_query_count_does_not_grow_with_accounts(security_client, django_as
     # 1 session, 1 user, 1 the verified TOTP device (django-otp), 2 permission look-ups (user and
     # group perms, cached for the request), 1 count, 1 page of accounts (profile joined, recent
     # failures and state computed in SQL), 1 prefetch of their roles, 1 prefetch of their scope
-    # with its departments, 1 the user's roles in the top bar, and 3 to refresh the session's idle
+    # with its departments, 1 the user's roles in the top bar, 1 the navigation's count of moves
+    # awaiting the security administrator's confirmation, and 3 to refresh the session's idle
     # timeout (savepoint, update, release). Nothing per account.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = security_client.get(reverse("accounts:user_list"))
     assert response.status_code == 200
     assert response.context["paginator"].count == User.objects.count() >= n

@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cadre_office.accounts.services import account_create, account_set_role
+from cadre_office.accounts.services import account_create
 from cadre_office.audit.models import AuditEvent
 from tests.audit.conftest import make_event
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.factories import log_in, role_user
+from tests.factories import grant_role, log_in, role_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +27,9 @@ def _some_history():
     security = role_user("安全管理员", username="anquan_b")
     for n in range(3):
         user = account_create(actor=security, username=f"keyuan{n}", full_name=f"科员{n}",
-                              password="Keyuan-pass-2026", role="人事干部", must_change_password=False)
-        account_set_role(actor=security, user=user, role="局领导")
+                              password="Keyuan-pass-2026", must_change_password=False)
+        grant_role(user, "人事干部", requested_by=security)
+        grant_role(user, "局领导", requested_by=security)
     for n in range(4):
         make_event(event=Event.LOGIN_FAILED, username="wangwu", ip=f"10.20.1.{n + 5}", outcome=Outcome.FAILURE)
     make_event(event=Event.LOGIN_FAILED, username="wangwu", ip="10.20.1.9", outcome=Outcome.DENIED,

@@ -13,13 +13,12 @@ from cadre_office.accounts.services import (
     account_disable,
     account_enable,
     account_reset_password,
-    account_set_role,
     account_set_scope,
     account_unlock,
 )
 from cadre_office.audit.models import AuditEvent
 from cadre_office.audit.reports import detail_items, detail_text, mask_text, source_text
-from tests.factories import DepartmentFactory, log_in, role_user
+from tests.factories import DepartmentFactory, grant_role, log_in, role_user
 
 Event = AuditEvent.Event
 ID_NUMBER = "110101199003074477"
@@ -80,9 +79,12 @@ def test_rows_the_app_writes_hold_no_password_and_no_full_id_number(client):
     passwords = ["First-pass-2026x", "Reset-pass-2026y", "Own-new-pass-2026z", "Test-pass-2026"]
     security = role_user("安全管理员", username="anquan_s")
     department = DepartmentFactory(name="法规科")
-    user = account_create(actor=security, username="qianshi", full_name="钱十", password=passwords[0],
-                          role="科室负责人", departments=[department])
-    account_set_role(actor=security, user=user, role="人事干部")
+    user = account_create(actor=security, username="qianshi", full_name="钱十", password=passwords[0])
+    # Each grant waits for a 局领导; the activation codes they issue must not reach the log either.
+    leader = role_user("局领导", username="lingdao_s")
+    passwords.append(grant_role(user, "科室负责人", requested_by=security, confirmed_by=leader,
+                                departments=[department]))
+    passwords.append(grant_role(user, "人事干部", requested_by=security, confirmed_by=leader))
     account_set_scope(actor=security, user=user, departments=[])
     account_disable(actor=security, user=user, reason="调离")
     account_enable(actor=security, user=user)

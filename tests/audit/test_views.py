@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from cadre_office.accounts.services import account_create, account_set_role
+from cadre_office.accounts.services import account_create
 from cadre_office.audit import forms
 from cadre_office.audit.models import AuditEvent
 from tests.audit.conftest import at, make_event
-from tests.factories import log_in, role_user
+from tests.factories import grant_role, log_in, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +150,10 @@ def test_filters_combine_and_reset_link_clears_them(auditor_client):
 def test_role_change_detail_reads_from_to(auditor_client):
     admin = role_user("安全管理员", username="anquan_t")
     user = account_create(actor=admin, username="zhoujiu", full_name="周九", password="Zhou-jiu-2026x",
-                          role="人事干部", must_change_password=False)
-    account_set_role(actor=admin, user=user, role="局领导")
+                          must_change_password=False)
+    # Both grants need a second person (a 局领导); the rows name the one who asked (anquan_t).
+    grant_role(user, "人事干部", requested_by=admin)
+    grant_role(user, "局领导", requested_by=admin)
     response = auditor_client.get(LIST_URL, {"event": Event.ROLE_CHANGE})
     assert response.context["paginator"].count == 2
     html = response.text

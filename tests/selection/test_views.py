@@ -291,8 +291,8 @@ def test_the_case_list_runs_a_fixed_number_of_queries(client, wf, django_assert_
     # Middleware: session, user, its TOTP device, and the session's touch (savepoint, update, release): 6.
     # Permissions (user's, groups'): 2. The page: count, the page of cases (candidate count and step name
     # annotated), the filter bar's departments: 3. The reminders (steps, candidates): 2. The nav's inbox
-    # badge: 1. The top bar's roles: 1.
-    with django_assert_num_queries(15):
+    # badge: 1. The nav's count of account changes awaiting a 局领导's confirmation: 1. The top bar's roles: 1.
+    with django_assert_num_queries(16):
         response = client.get(reverse("selection:case_list"))
     assert len(response.context["cases"]) == count
 
@@ -303,8 +303,9 @@ def test_the_case_page_runs_a_fixed_number_of_queries(client, wf, case, django_a
     log_in(client, wf.leader)
     # Middleware: 6 and permissions: 2 (as for the list). The page: the case, its steps (with definitions
     # and people), the definitions' approvers, the steps' attachments (with uploaders), its events, its
-    # candidates, the user's roles (who may decide): 7. The nav's inbox badge: 1. The top bar's roles: 1.
-    with django_assert_num_queries(17):
+    # candidates, the user's roles (who may decide): 7. The nav's inbox badge: 1. The nav's count of account
+    # changes awaiting a 局领导's confirmation: 1. The top bar's roles: 1.
+    with django_assert_num_queries(18):
         response = client.get(detail_url(case))
     assert len(response.context["timeline"]) == StepDefinition.objects.filter(template=case.template).count() == 16
 

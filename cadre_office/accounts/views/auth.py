@@ -1,7 +1,7 @@
-"""Login, logout, password change and the TOTP second factor of administrators.
+"""Login, logout, password change, the TOTP second factor and the notices shown after login.
 
-The steps an account owes after its password (second factor, new password) are enforced by
-``AccountPolicyMiddleware``; these pages are where it sends the account.
+The steps an account owes after its password (second factor, notices, new password) are
+enforced by ``AccountPolicyMiddleware``; these pages are where it sends the account.
 """
 
 import base64
@@ -26,8 +26,17 @@ from django.views.generic import FormView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadre_office.accounts import messages, services
-from cadre_office.accounts.auth_forms import LoginForm, OTPTokenForm, PasswordChangeForm
-from cadre_office.accounts.middleware import OWES_PASSWORD_CHANGE, OWES_SECOND_FACTOR
+from cadre_office.accounts.auth_forms import (
+    ActivationCodeForm,
+    LoginForm,
+    NoticesSeenForm,
+    OTPTokenForm,
+    PasswordChangeForm,
+)
+from cadre_office.accounts.middleware import OWES_NOTICES, OWES_PASSWORD_CHANGE, OWES_SECOND_FACTOR
+
+# The activation code a person typed in correctly, while they scan the QR code and type a token.
+ACTIVATION_SESSION_KEY = "otp_activation"
 
 
 class LoginView(auth_views.LoginView):
@@ -156,7 +165,12 @@ class _SecondFactorMixin(_NextStepMixin):
 
 
 class OTPSetupView(_SecondFactorMixin, FormView):
-    """Enrol an administrator's authenticator app: QR code and secret, then one token to confirm."""
+    """Enrol an authenticator app in two steps: the activation code, then the QR code and one token.
+
+    The first step shows nothing secret and writes nothing until the code is right
+    (``activation_code_redeem`` starts the enrolment); the second confirms the device and spends
+    the code (``account_otp_enrol``). A password alone never adds a device.
+    """
 
     template_name = "registration/otp_setup.html"
     step = "setup"
@@ -165,26 +179,68 @@ class OTPSetupView(_SecondFactorMixin, FormView):
         # An enrolled account adds no device with its password alone.
         return HttpResponseRedirect(self._step_url("otp_verify")) if enrolled else None
 
+    def activation(self):
+        """Return the live activation code this session typed in, or None."""
+        if not hasattr(self, "_activation"):
+            pk = self.request.session.get(ACTIVATION_SESSION_KEY)
+            self._activation = services.activation_live(user=self.request.user, pk=pk) if pk else None
+        return self._activation
+
+    def enrolling_device(self):
+        """Return the device the activation started (unconfirmed), if the session has a live activation."""
+        if not hasattr(self, "_device"):
+            self._device = None
+            if self.activation() is not None:
+                self._device = (TOTPDevice.objects.filter(user=self.request.user, confirmed=False)
+                                .order_by("-pk").first())
+        return self._device
+
+    def get_form_class(self):
+        return OTPTokenForm if self.enrolling_device() is not None else ActivationCodeForm
+
+    def get_form_kwargs(self):
+        if self.get_form_class() is ActivationCodeForm:
+            return FormView.get_form_kwargs(self)
+        return super().get_form_kwargs()
+
     def devices(self):
-        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).order_by("pk").first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=self.request.user, name="身份验证器", confirmed=False)
-        self.device = device
-        return [device]
+        return [self.enrolling_device()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        device = self.device
-        secret = b32encode(device.bin_key).decode()
-        context["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-        context["qr_data_uri"] = _qr_data_uri(device.config_url)
+        device = self.enrolling_device()
+        context["activation_step"] = device is None
+        if device is not None:
+            secret = b32encode(device.bin_key).decode()
+            context["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+            context["qr_data_uri"] = _qr_data_uri(device.config_url)
         return context
 
     def form_valid(self, form):
-        device = services.account_otp_enrol(user=self.request.user, device=form.device)
+        if isinstance(form, ActivationCodeForm):
+            return self.activation_valid(form)
+        try:
+            device = services.account_otp_enrol(user=self.request.user, device=form.device,
+                                                activation=self.activation())
+        except ValidationError as exc:
+            self.request.session.pop(ACTIVATION_SESSION_KEY, None)
+            django_messages.error(self.request, " ".join(exc.messages))
+            return HttpResponseRedirect(self._step_url("otp_setup"))
+        self.request.session.pop(ACTIVATION_SESSION_KEY, None)
         self.verified(device)
         django_messages.success(self.request, messages.OTP_ENROLLED)
         return self.done()
+
+    def activation_valid(self, form):
+        try:
+            activation, _ = services.activation_code_redeem(
+                user=self.request.user, code=form.cleaned_data["activation_code"])
+        except ValidationError as exc:
+            form.add_error("activation_code", exc.messages)
+            return self.form_invalid(form)
+        self.request.session[ACTIVATION_SESSION_KEY] = activation.pk
+        django_messages.info(self.request, messages.ACTIVATION_ACCEPTED)
+        return HttpResponseRedirect(self._step_url("otp_setup"))
 
 
 class OTPVerifyView(_SecondFactorMixin, FormView):
@@ -208,3 +264,33 @@ def _qr_data_uri(text: str) -> str:
     """Return ``text`` as a QR code in an SVG data URI (drawn here: no script, nothing fetched)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, border=2)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+class NoticesView(_NextStepMixin, FormView):
+    """What other people did to the account since the holder last looked, shown once after login.
+
+    Acknowledging marks exactly the notices shown as seen; the holder then goes on to the page
+    they asked for (or to the password change they still owe).
+    """
+
+    template_name = "registration/account_notices.html"
+    form_class = NoticesSeenForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.notices = list(services.notices_unseen(request.user))
+            if not self.notices and request.method == "GET":
+                request.session.pop(OWES_NOTICES, None)
+                return self.done()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"ids": ",".join(str(notice.pk) for notice in self.notices)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "notices": self.notices}
+
+    def form_valid(self, form):
+        services.notices_mark_seen(user=self.request.user, ids=form.notice_ids())
+        self.request.session.pop(OWES_NOTICES, None)
+        return self.done()

@@ -1,9 +1,11 @@
 """用户管理: the account pages of the system and security administrators.
 
 ``accounts.manage_accounts`` opens the list, the account page, creating accounts and the
-disable / enable / reset password / unlock actions; ``accounts.assign_roles`` (the security
-administrator only) also sets role and scope. The pages show accounts, never cadre data or
-the audit log (三员分立). Every write goes through ``cadre_office.accounts.services``.
+disable / enable / reset password / unlock actions and asking for a second-factor reset;
+``accounts.assign_roles`` (the security administrator only) also sets role and scope. A role
+with a second factor is not granted here but requested, for a second person to confirm
+(``views.changes``). The pages show accounts, never cadre data or the audit log (三员分立).
+Every write goes through ``cadre_office.accounts.services``.
 """
 
 from django.contrib import messages
@@ -22,7 +24,15 @@ from cadre_office.accounts.forms import (
     ConfirmForm,
 )
 from cadre_office.accounts.forms import role_descriptions as _role_descriptions
-from cadre_office.accounts.selectors import account_list, accounts, manageable_accounts
+from cadre_office.accounts.models import ChangeRequest
+from cadre_office.accounts.permissions import can_cancel
+from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
+from cadre_office.accounts.selectors import (
+    account_list,
+    accounts,
+    manageable_accounts,
+    pending_changes_of_account,
+)
 from cadre_office.views import ServiceFormMixin
 
 MANAGE = "accounts.manage_accounts"
@@ -32,6 +42,8 @@ PAGE_SIZE = 50
 CREATED = "账号“{username}”已新建，首次登录须修改密码。"
 CREATED_WITHOUT_ROLE = "账号“{username}”已新建，尚未分配角色：请安全管理员分配角色后再交付使用。"
 UPDATED = "账号“{username}”的信息已保存。"
+GRANT_REQUESTED = ("授予“{role}”角色须经第二人确认：申请已提交，确认前该账号保持原角色。"
+                   "确认人可在“账号变更确认”中办理。")
 DISABLED = "账号“{username}”已停用，其登录会话已全部结束。"
 ENABLED = "账号“{username}”已启用。"
 UNLOCKED = "账号“{username}”已解除锁定。"
@@ -98,11 +110,18 @@ class UserDetailView(AccountPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         account = self.object
+        role = services.account_role(account)
+        pending = list(pending_changes_of_account(account))
         context.update(
             is_self=account.pk == self.request.user.pk,
-            role=services.account_role(account),
+            role=role,
             role_descriptions=dict(_role_descriptions()),
             created_by=getattr(getattr(account, "profile", None), "created_by", None),
+            owes_second_factor=role in SECOND_FACTOR_ROLES,
+            has_second_factor=services.has_second_factor(account),
+            activation=services.activation_live(user=account),
+            pending_changes=[(change, can_cancel(self.request.user, change)) for change in pending],
+            reset_pending=any(change.kind == ChangeRequest.Kind.RESET_SECOND_FACTOR for change in pending),
         )
         return context
 
@@ -124,8 +143,11 @@ class UserCreateView(AccountPermissionMixin, ServiceFormMixin, FormView):
             password = self.generated_password = services.temporary_password(
                 username=data["username"], full_name=data["full_name"])
         self.account = services.account_create(actor=self.request.user, password=password, **data)
+        self.grant_pending = bool(data["role"]) and services.account_role(self.account) != data["role"]
         self.success_message = (CREATED if data["role"] else CREATED_WITHOUT_ROLE).format(
             username=self.account.username)
+        if self.grant_pending:
+            self.success_message += GRANT_REQUESTED.format(role=data["role"])
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -133,6 +155,7 @@ class UserCreateView(AccountPermissionMixin, ServiceFormMixin, FormView):
             # Rendered in answer to the POST, never stored: the page is the only place it appears.
             return render(self.request, "accounts/user_password_once.html", {
                 "account": self.account, "password": self.generated_password, "created": True,
+                "grant_pending": self.grant_pending,
             })
         return response
 
@@ -162,8 +185,11 @@ class UserUpdateView(AccountTargetMixin, ServiceFormMixin, FormView):
         }
 
     def perform(self, form):
-        services.account_update(actor=self.request.user, user=self.account, **form.service_data())
+        data = form.service_data()
+        change = services.account_update(actor=self.request.user, user=self.account, **data)
         self.success_message = UPDATED.format(username=self.account.username)
+        if change is not None:
+            self.success_message += GRANT_REQUESTED.format(role=data["role"])
 
     def form_valid(self, form):
         try:

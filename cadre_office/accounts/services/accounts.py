@@ -4,6 +4,11 @@ Roles are groups (one per account); department scope is a django-guardian grant 
 ``cadres.view_department_cadres`` on departments, which their sub-departments inherit.
 Service accounts (``cadre_office.history.service_account``: inactive, no usable password)
 only author history rows; none of these services turns one into a login.
+
+Granting a role that signs in with a second factor (``roles.SECOND_FACTOR_ROLES``) is not done
+here by one person: ``account_change_role`` turns it into a request that a second person
+confirms (``services.changes``). Only the server operator's commands, acting through a service
+account, grant such a role at once.
 """
 
 import secrets
@@ -19,8 +24,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cadre_office.accounts import messages
 from cadre_office.accounts.models import LoginSession, Profile
-from cadre_office.accounts.roles import ADMIN_ROLES, SCOPED_ROLES, Role
-from cadre_office.audit.services import Event, Outcome, audit_record
+from cadre_office.accounts.roles import ADMIN_ROLES, SCOPED_ROLES, SECOND_FACTOR_ROLES, Role
+from cadre_office.accounts.services.notices import notice_add
+from cadre_office.audit.services import Event, audit_record
 
 SCOPE_PERMISSION = "cadres.view_department_cadres"
 
@@ -43,15 +49,31 @@ def _profile(user) -> Profile:
     return profile
 
 
+def _person(actor):
+    """Return ``actor`` when it is a person's account (not a command's service account), else None."""
+    return actor if getattr(actor, "is_authenticated", False) and not is_service_account(actor) else None
+
+
+def is_operator(actor) -> bool:
+    """Return whether ``actor`` is a command run by the server operator (a service account, never a login)."""
+    return actor is not None and getattr(actor, "pk", None) is not None and is_service_account(actor)
+
+
+def grant_needs_confirmation(role, *, before=None) -> bool:
+    """Return whether giving ``role`` (to an account holding ``before``) waits for a second person."""
+    return bool(role) and role != before and role in SECOND_FACTOR_ROLES
+
+
 @transaction.atomic
 def account_create(
     *, actor, username: str, full_name: str, password: str, role: str | None = None, departments=(),
-    display_title: str = "", must_change_password: bool = True,
+    display_title: str = "", must_change_password: bool = True, reason: str = "",
 ):
     """Create an account with a first password that must be changed at first login.
 
-    A role given here is granted (and audited) as a role change; a scoped role needs its
-    departments. Password errors are reported on ``password``.
+    A role given here goes through ``account_change_role``: granted (and audited) as a role
+    change, or, for a role with a second factor, requested for a second person to confirm. A
+    scoped role needs its departments. Password errors are reported on ``password``.
     """
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -69,12 +91,12 @@ def account_create(
     Profile.objects.create(
         user=user, password_changed_at=timezone.now(), must_change_password=must_change_password,
         display_title=display_title.strip(), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        password_set_by=_person(actor),
     )
     audit_record(Event.ACCOUNT_CREATE, actor=actor, obj=user, object_repr=_account_repr(user))
     if role:
-        account_set_role(actor=actor, user=user, role=role)
-    if departments:
-        account_set_scope(actor=actor, user=user, departments=departments)
+        account_change_role(actor=actor, user=user, role=role, departments=departments,
+                            reason=reason or messages.GRANT_REASON_NEW_ACCOUNT)
     return user
 
 
@@ -106,21 +128,58 @@ def _check_scope_for_role(role, departments) -> None:
 
 
 @transaction.atomic
+def account_change_role(*, actor, user, role: str | None, departments=(), reason: str = ""):
+    """Give ``user`` ``role`` and its scope, or ask a second person to: return the request, or None if done.
+
+    Removing a role, or moving to one without a second factor, takes effect at once; granting a
+    role with a second factor (``grant_needs_confirmation``) becomes a pending request carrying
+    the role and the departments, and the account keeps its present role until it is confirmed.
+    """
+    role = role or None
+    departments = list(departments)
+    _check_not_self(actor, user)
+    _check_not_service_account(user)
+    if role and role not in Role.values:
+        raise ValidationError({"role": messages.UNKNOWN_ROLE})
+    _check_scope_for_role(role, departments)
+    if grant_needs_confirmation(role, before=account_role(user)) and not is_operator(actor):
+        from cadre_office.accounts.services.changes import change_request_grant
+
+        return change_request_grant(actor=actor, user=user, role=role, departments=departments, reason=reason)
+    account_set_role(actor=actor, user=user, role=role)
+    account_set_scope(actor=actor, user=user, departments=departments)
+    return None
+
+
+@transaction.atomic
 def account_set_role(*, actor, user, role: str | None):
     """Give ``user`` exactly one role (or none), ending their sessions if it changed.
 
     Holding one group at a time is what keeps the three administrator roles apart
-    (三员分立): no account can be both, say, system and audit administrator.
+    (三员分立): no account can be both, say, system and audit administrator. A role with a
+    second factor is refused here unless the server operator grants it: people go through
+    ``account_change_role``, whose request a second person confirms.
     """
     _check_not_self(actor, user)
     _check_not_service_account(user)
     if role and role not in Role.values:
         raise ValidationError({"role": messages.UNKNOWN_ROLE})
+    if grant_needs_confirmation(role, before=account_role(user)) and not is_operator(actor):
+        raise ValidationError({"role": messages.ROLE_NEEDS_CONFIRMATION})
+    apply_role(actor=actor, user=user, role=role)
+
+
+def apply_role(*, actor, user, role: str | None, detail: dict | None = None, notice: str = "") -> bool:
+    """Set the role: the common end of ``account_set_role`` and of a confirmed grant. Return whether it changed.
+
+    Callers have checked who may do it; ``detail`` adds to the audit row, ``notice`` replaces the
+    text the holder is shown at their next login.
+    """
     before = account_role(user)
     if (before or None) == (role or None):
-        return
+        return False
     user.groups.set([Group.objects.get(name=role)] if role else [])
-    detail = {"from": before or "", "to": role or ""}
+    detail = {"from": before or "", "to": role or "", **(detail or {})}
     if role in ADMIN_ROLES or role not in SCOPED_ROLES:
         # The scope goes with the role; the role change's row says which departments it took along.
         cleared = [department.name for department in account_scope(user)]
@@ -128,7 +187,17 @@ def account_set_role(*, actor, user, role: str | None):
             _clear_scope(user)
             detail["scope_cleared"] = cleared
     audit_record(Event.ROLE_CHANGE, actor=actor, obj=user, object_repr=_account_repr(user), detail=detail)
-    _end_sessions(user)
+    end_sessions(user)
+    if _person(actor):
+        notice_add(user=user, text=notice or messages.NOTICE_ROLE_CHANGED.format(
+            actor=describe_actor(actor), before=before or messages.NO_ROLE, after=role or messages.NO_ROLE))
+    return True
+
+
+def describe_actor(actor) -> str:
+    """Return how a notice names a person: role, username and name, e.g. 系统管理员 xitong（王某）."""
+    role = account_role(actor)
+    return f"{role} {_account_repr(actor)}" if role else _account_repr(actor)
 
 
 def account_scope(user):
@@ -173,11 +242,14 @@ def account_set_scope(*, actor, user, departments):
 
 
 @transaction.atomic
-def account_update(*, actor, user, full_name: str, display_title: str = "", role: str | None = None, departments=()):
+def account_update(*, actor, user, full_name: str, display_title: str = "", role: str | None = None, departments=(),
+                   reason: str = ""):
     """Set an account's name, title, role and scope in one go: all of it, or nothing.
 
     Each kind of change writes its own audit row: name and title (``update``), role
-    (``role_change``, which ends the account's sessions) and scope (``scope_change``).
+    (``role_change``, which ends the account's sessions) and scope (``scope_change``). A role
+    with a second factor is requested instead (``account_change_role``): return that request,
+    or None when everything took effect.
     """
     _check_not_self(actor, user)
     _check_not_service_account(user)
@@ -199,12 +271,11 @@ def account_update(*, actor, user, full_name: str, display_title: str = "", role
         profile.save(update_fields=["display_title"])
     if changes:
         audit_record(Event.UPDATE, actor=actor, obj=user, object_repr=_account_repr(user), detail=changes)
-    account_set_role(actor=actor, user=user, role=role)
-    account_set_scope(actor=actor, user=user, departments=departments)
-    return user
+    return account_change_role(actor=actor, user=user, role=role, departments=departments,
+                               reason=reason or messages.GRANT_REASON_UPDATE)
 
 
-def _end_sessions(user) -> None:
+def end_sessions(user) -> None:
     """Delete every session ``user`` opened (SECURITY.md item 7)."""
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
@@ -219,7 +290,7 @@ def account_disable(*, actor, user, reason: str = ""):
         return
     user.is_active = False
     user.save(update_fields=["is_active"])
-    _end_sessions(user)
+    end_sessions(user)
     audit_record(
         Event.ACCOUNT_DISABLE, actor=actor, obj=user, object_repr=_account_repr(user),
         detail={"reason": reason} if reason else None,
@@ -240,7 +311,14 @@ def account_enable(*, actor, user):
 
 @transaction.atomic
 def account_reset_password(*, actor, user, password: str):
-    """Set a temporary password that ``user`` must change at their next login; end their sessions."""
+    """Set a temporary password that ``user`` must change at their next login; end their sessions.
+
+    An activation code not yet used dies with the old password: whoever sets a password must not
+    also hold a code for the same account (a confirmer who then resets the password would).
+    The holder is told at their next login who reset it.
+    """
+    from cadre_office.accounts.services.second_factor import activation_codes_revoke
+
     _check_not_self(actor, user)
     _check_not_service_account(user)
     validate_password(password, user)
@@ -249,10 +327,15 @@ def account_reset_password(*, actor, user, password: str):
     profile = _profile(user)
     profile.password_changed_at = timezone.now()
     profile.must_change_password = True
-    profile.save(update_fields=["password_changed_at", "must_change_password"])
-    _end_sessions(user)
+    profile.password_set_by = _person(actor)
+    profile.save(update_fields=["password_changed_at", "must_change_password", "password_set_by"])
+    end_sessions(user)
     _unlock(user)
-    audit_record(Event.PASSWORD_RESET, actor=actor, obj=user, object_repr=_account_repr(user))
+    revoked = activation_codes_revoke(user=user)
+    audit_record(Event.PASSWORD_RESET, actor=actor, obj=user, object_repr=_account_repr(user),
+                 detail={"activation_revoked": True} if revoked else None)
+    if _person(actor):
+        notice_add(user=user, text=messages.NOTICE_PASSWORD_RESET.format(actor=describe_actor(actor)))
 
 
 def temporary_password(*, username: str = "", full_name: str = "") -> str:
@@ -296,7 +379,8 @@ def account_change_password(*, user, old_password: str, new_password: str):
     profile = _profile(user)
     profile.password_changed_at = timezone.now()
     profile.must_change_password = False
-    profile.save(update_fields=["password_changed_at", "must_change_password"])
+    profile.password_set_by = user
+    profile.save(update_fields=["password_changed_at", "must_change_password", "password_set_by"])
     audit_record(Event.PASSWORD_CHANGE, actor=user, obj=user, object_repr=_account_repr(user))
 
 
@@ -315,7 +399,7 @@ def account_unlock(*, actor, user):
     audit_record(Event.ACCOUNT_UNLOCK, actor=actor, obj=user, object_repr=_account_repr(user))
 
 
-# --- sessions and the second factor ----------------------------------------------------------
+# --- sessions --------------------------------------------------------------------------------
 
 
 def login_session_follow(*, old_key: str | None, new_key: str | None) -> None:
@@ -329,19 +413,3 @@ def login_session_record(*, user, session_key: str, ip: str | None) -> None:
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     LoginSession.objects.filter(user=user).exclude(session_key__in=live).delete()
     LoginSession.objects.update_or_create(session_key=session_key, defaults={"user": user, "ip": ip})
-
-
-@transaction.atomic
-def account_otp_enrol(*, user, device):
-    """Confirm the TOTP device ``user`` proved with a token; drop their other unconfirmed ones."""
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    type(device).objects.filter(user=user, confirmed=False).delete()
-    audit_record(Event.OTP_ENROLLED, actor=user, obj=user, object_repr=_account_repr(user))
-    return device
-
-
-def account_otp_failed(*, user, step: str) -> None:
-    """Audit a wrong or refused TOTP token (django-otp throttles further tries itself)."""
-    audit_record(Event.OTP_FAILED, actor=user, obj=user, object_repr=_account_repr(user),
-                 outcome=Outcome.FAILURE, detail={"step": step})
