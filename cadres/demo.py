@@ -19,7 +19,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadre_office.accounts.models import Profile
-from cadre_office.accounts.roles import ADMIN_ROLES, Role
+from cadre_office.accounts.roles import SECOND_FACTOR_ROLES, Role
 from cadre_office.accounts.services import (
     account_create,
     account_enable,
@@ -359,7 +359,7 @@ class DemoUser:
     display_name: str
     role: str
     department: str = ""  # the department a scoped role is granted
-    totp_secret: str = ""  # administrators: the base32 key their second factor was enrolled with
+    totp_secret: str = ""  # roles with a second factor: the base32 key their authenticator was enrolled with
 
 
 # One login per role (issue 3). All share DEMO_PASSWORD and are exempt from the first-login change.
@@ -375,7 +375,11 @@ DEMO_USERS = (
 
 
 def _demo_totp_secret(user) -> str:
-    """Enrol the administrator's TOTP device once (a random key) and return its base32 secret."""
+    """Enrol the demo login's TOTP device once (a random key) and return its base32 secret.
+
+    Written directly, as the seed stands in for the holder's own enrolment: demo logins are
+    for trying the system on one's own machine, never seeded in production.
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="演示动态口令", confirmed=True)
@@ -404,7 +408,7 @@ def ensure_demo_users(*, actor, reset_passwords: bool = False) -> list[DemoUser]
         account_set_role(actor=actor, user=user, role=demo.role)
         scope = Department.objects.filter(name=demo.department) if demo.department else []
         account_set_scope(actor=actor, user=user, departments=list(scope))
-        secret = _demo_totp_secret(user) if demo.role in ADMIN_ROLES else ""
+        secret = _demo_totp_secret(user) if demo.role in SECOND_FACTOR_ROLES else ""
         result.append(replace(demo, totp_secret=secret))
     return result
 

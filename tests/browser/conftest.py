@@ -6,6 +6,7 @@ installs it), they are never skipped.
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -58,9 +59,52 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def log_in(page, username: str, password: str) -> None:
+def log_in(page, username: str, password: str, *, second_factor: bool = True) -> None:
+    """Log in through the login page, and type the TOTP token when the page asks for one.
+
+    The token is computed from the account's device in the database, as ``manage.py demo_totp``
+    does. An account that owes a second factor and has none yet is given one first, as if its
+    holder had enrolled with an activation code; ``second_factor=False`` leaves both steps to the
+    journey (the enrolment journey, a wrong password).
+    """
+    if second_factor:
+        _ensure_device(username)
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if second_factor and "/accounts/otp/verify/" in page.url:
+        page.fill("#id_otp_token", next_token(username))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+
+def _ensure_device(username: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cadre_office.accounts.middleware import owes_second_factor
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and owes_second_factor(user) and not TOTPDevice.objects.filter(
+            user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+
+
+def next_token(username: str) -> str:
+    """Return a token the account's device accepts now: the current time step, or the next one if used.
+
+    django-otp refuses a step it has already accepted (``last_t``) and accepts one step either side
+    of now (``tolerance``); two logins in the same 30 seconds take the next step, a third waits.
+    """
+    from django_otp.oath import TOTP, hotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    while True:
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).order_by("pk").first()
+        now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+        step = max(now, device.last_t + 1)
+        if step <= now + device.tolerance:
+            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+        time.sleep(1)

@@ -127,6 +127,29 @@ def test_each_demo_user_logs_in_with_the_demo_password_and_holds_one_role(
     assert not user.is_superuser
 
 
+def test_every_demo_login_with_a_second_factor_has_one_and_demo_totp_gives_its_token(seeded, db):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
+    from cadres.demo import DEMO_USERS
+
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
+    assert enrolled == {demo.username for demo in DEMO_USERS if demo.role in SECOND_FACTOR_ROLES}
+    assert enrolled == {"renshi", "lingdao", "keshi", "xitong", "anquan", "shenji"}
+    for username in ("renshi", "keshi", "shenji"):
+        assert username in seeded.split("TOTP", 1)[1]  # its secret is printed
+        out = StringIO()
+        call_command("demo_totp", username, stdout=out)
+        device = TOTPDevice.objects.get(user__username=username)
+        assert device.verify_token(out.getvalue().strip())
+    with pytest.raises(CommandError, match="不需要动态口令"):
+        call_command("demo_totp", "jijian", stdout=StringIO())
+
+    # A second run enrols nothing more (the idempotence test above counts every other row).
+    call_command("seed_demo", stdout=StringIO())
+    assert TOTPDevice.objects.count() == len(enrolled)
+
+
 def test_no_seeded_account_is_privileged(seeded, db):
     """SECURITY.md item 9: no default or shared superuser or staff account in seeded data."""
     User = get_user_model()

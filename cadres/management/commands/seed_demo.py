@@ -28,9 +28,9 @@ class Command(BaseCommand):
         for user in result.users:
             scope = f"，管辖：{user.department}" if user.department else ""
             self.stdout.write(f"  {user.username:<8}{user.role}{scope}")
-        admins = [user for user in result.users if user.totp_secret]
-        if admins:
-            self.stdout.write("三员账号还须输入动态口令（TOTP）：把下列密钥加入手机验证器，")
-            self.stdout.write("或运行 python manage.py demo_totp 用户名 取得当前口令：")
-            for user in admins:
+        enrolled = [user for user in result.users if user.totp_secret]
+        if enrolled:
+            self.stdout.write("下列账号（三员，以及能查看完整身份证号或导出个人信息的角色）还须输入动态口令（TOTP）：")
+            self.stdout.write("把密钥加入手机验证器，或运行 python manage.py demo_totp 用户名 取得当前口令：")
+            for user in enrolled:
                 self.stdout.write(f"  {user.username:<8}{user.totp_secret}")
