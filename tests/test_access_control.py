@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cadre_office.accounts.models import ChangeRequest
 from cadre_office.audit.models import AuditEvent
 from cadres.codes import Ethnicity, Gender, PoliticalStatus
 from cadres.models import Cadre, Department
@@ -54,7 +55,8 @@ ALL_URLS = sorted({(name, _concrete(route)) for name, route in _patterns()})
 def test_the_walk_covers_every_app():
     names = {name for name, _ in ALL_URLS}
     for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "accounts:user_list", "audit:event_list",
-                     "admin:index", "login", "logout", "home"):
+                     "admin:index", "login", "logout", "home", "accounts:change_list", "accounts:change_detail",
+                     "accounts:change_cancel", "accounts:user_reset_otp", "account_notices", "otp_setup"):
         assert expected in names, expected
 
 
@@ -141,7 +143,30 @@ MATRIX = [
     ("audit log", "get", lambda w: reverse("audit:event_list"), {"审计管理员": 200}),
     ("audit export", "get", lambda w: reverse("audit:event_export"), {"审计管理员": 200}),
     ("admin", "get", lambda w: "/admin/", {}),  # no role is staff: the admin is for emergencies only
+    # Two-person changes: the confirmers (局领导 for role grants, 安全管理员 for moves) and those who ask
+    # (system and security administrators; personnel staff, who may ask to move a unit).
+    ("account changes", "get", lambda w: reverse("accounts:change_list"),
+     {"人事干部": 200, "局领导": 200, "系统管理员": 200, "安全管理员": 200}),
+    ("a pending role grant", "get", lambda w: reverse("accounts:change_detail", args=[_grant(w).pk]),
+     {"人事干部": 404, "局领导": 200, "系统管理员": 404, "安全管理员": 200}),
+    # 局领导 confirm (and get the activation code); the requester is sent back with a refusal.
+    ("confirm a role grant", "post", lambda w: reverse("accounts:change_detail", args=[_grant(w).pk]),
+     {"人事干部": 404, "局领导": 200, "系统管理员": 404, "安全管理员": 302}),
+    ("withdraw a role grant", "post", lambda w: reverse("accounts:change_cancel", args=[_grant(w).pk]),
+     {"人事干部": 404, "局领导": 302, "系统管理员": 404, "安全管理员": 302}),
+    ("ask to reset a second factor", "get",
+     lambda w: reverse("accounts:user_reset_otp", args=[w["users"]["人事干部"].pk]),
+     {"系统管理员": 200, "安全管理员": 200}),
 ]
+
+
+def _grant(world):
+    # A pending request, asked by the security administrator, to make a new account 人事干部.
+    from cadre_office.accounts.services import account_create
+
+    account_create(actor=world["users"]["安全管理员"], username="xinren", full_name="新人", password="Xinren-2026-mm",
+                   role="人事干部")
+    return ChangeRequest.objects.get(target_user__username="xinren")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -55,11 +55,32 @@ DETAIL_LABELS = {
     "outcome": "结果",
     "ip": "地址",
     "q": "关键词",
+    # Two-person changes, activation codes and moves of units (accounts and department services).
+    "kind": "事项",
+    "request": "申请编号",
+    "requested_by": "申请人",
+    "comment": "处理意见",
+    "parent": "上级单位",
+    "gains": "新增可见",
+    "losses": "不再可见",
+    "expires": "有效期至",
+    "devices": "解除验证器数",
+    "issued_by": "激活码签发人",
+    "activation_revoked": "未用激活码作废",
+    "user": "账号",
+    "name": "名称",
+    "role": "角色",
+    "via": "管辖单位",
+    "cadres": "干部人数",
+    "active": "其中在职",
+    "user_id": "账号编号",
+    "id": "编号",
 }
 
 # Coded values written by the app's own audit calls, as people read them.
 DETAIL_VALUES = {
-    "reason": {"locked_out": "账号锁定中"},
+    "reason": {"locked_out": "账号锁定中", "wrong": "激活码错误", "throttled": "尝试过于频繁",
+               "no_live_code": "无有效激活码"},
 }
 
 # What a from → to change is a change of, by event.

@@ -13,6 +13,7 @@ from cadre_office.accounts import messages as account_messages
 from cadre_office.accounts.models import ChangeRequest
 from cadre_office.accounts.services import change_request_confirm
 from cadre_office.audit.models import AuditEvent
+from cadre_office.audit.reports import detail_text
 from cadres.codes import PersonnelStatus
 from cadres.models import Department
 from cadres.permissions import visible_to
@@ -106,6 +107,10 @@ def test_a_move_that_widens_a_scope_is_previewed_and_waits_for_the_security_admi
                                     "to": {"id": office.pk, "name": "办公室"}}
     assert row.detail["gains"][0]["user"] == "keshi" and row.detail["gains"][0]["cadres"] == 16
     assert row.detail["requested_by"] == "xitong" and row.detail["request"] == change.pk
+    # As the audit administrator reads it.
+    text = detail_text(row)
+    assert f"上级单位：原值：名称：{tree['root'].name}；编号：{tree['root'].pk}；新值：名称：办公室；编号：{office.pk}" in text
+    assert "新增可见：账号：keshi" in text and "干部人数：16" in text and "申请人：xitong" in text
 
 
 def test_the_service_refuses_such_a_move_without_a_confirmed_request(tree):
