@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cadre_office.accounts import messages
-from cadre_office.accounts.roles import ROLE_DESCRIPTIONS, Role
+from cadre_office.accounts.roles import ROLE_DESCRIPTIONS, Role, second_factor_role_names
 from cadre_office.accounts.selectors import NO_ROLE, AccountFilters, AccountState, scope_department_choices
 
 PASSWORD_HELP = (
@@ -12,8 +12,7 @@ PASSWORD_HELP = (
 )
 SCOPE_HELP = "仅“科室负责人”需要选择，可按住 Ctrl 多选；授权某单位即含其下级单位。其他角色请留空。"
 ROLE_HELP = "一个账号只能有一个角色；三员（系统、安全、审计管理员）互相排斥。"
-GRANT_REASON_HELP = ("授予须动态口令的角色（人事干部、局领导、科室负责人、三员）须经第二人确认后生效，"
-                     "此理由供确认人核对（选填）。")
+GRANT_REASON_HELP = ("授予须动态口令的角色（{roles}）须经第二人确认后生效，此理由供确认人核对（选填）。")
 
 User = get_user_model()
 
@@ -32,7 +31,8 @@ def _role_field(required=False):
 
 
 def _grant_reason_field():
-    return forms.CharField(label="申请理由", required=False, max_length=200, help_text=GRANT_REASON_HELP)
+    return forms.CharField(label="申请理由", required=False, max_length=200,
+                           help_text=GRANT_REASON_HELP.format(roles=second_factor_role_names()))
 
 
 def _scope_field():

@@ -104,6 +104,11 @@ CONFIRM_PERMISSION = "accounts.confirm_account_change"
 CONFIRMER_ROLE_CHOICES = frozenset({Role.LEADER, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
 
 
+def second_factor_role_names() -> str:
+    """Return the roles with a second factor as the pages list them: 人事干部、局领导、…、审计管理员."""
+    return "、".join(role.label for role in Role if role in SECOND_FACTOR_ROLES)
+
+
 def confirmer_roles() -> list[str]:
     """Return the roles the setting ACCOUNT_CHANGE_CONFIRMER_ROLES names (checked at start-up)."""
     return list(getattr(settings, "ACCOUNT_CHANGE_CONFIRMER_ROLES", [Role.LEADER]))

@@ -103,9 +103,9 @@ def activation_code_redeem(*, user, code: str) -> tuple[ActivationCode, TOTPDevi
         activation = (ActivationCode.objects.select_for_update()
                       .filter(user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
                       .order_by("-issued_at", "-pk").first())
-        if activation is not None and _wait_seconds(activation, now):
-            error = ValidationError(messages.ACTIVATION_THROTTLED.format(seconds=_wait_seconds(activation, now)),
-                                    code="throttled")
+        wait = _wait_seconds(activation, now) if activation is not None else 0
+        if wait:
+            error = ValidationError(messages.ACTIVATION_THROTTLED.format(seconds=wait), code="throttled")
             reason = "throttled"
         elif activation is not None and check_password(_normalise(code), activation.code_hash):
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()

@@ -210,6 +210,7 @@ class OTPSetupView(_SecondFactorMixin, FormView):
         context = super().get_context_data(**kwargs)
         device = self.enrolling_device()
         context["activation_step"] = device is None
+        context["activation_days"] = settings.ACCOUNT_ACTIVATION_CODE_DAYS
         if device is not None:
             secret = b32encode(device.bin_key).decode()
             context["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))

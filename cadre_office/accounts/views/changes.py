@@ -20,7 +20,7 @@ from cadre_office.accounts import services
 from cadre_office.accounts.forms import ChangeDecisionForm, ChangeReasonForm
 from cadre_office.accounts.models import ChangeRequest
 from cadre_office.accounts.permissions import can_cancel, confirm_refusal, confirmable_kinds, may_see_changes
-from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
+from cadre_office.accounts.roles import SECOND_FACTOR_ROLES, second_factor_role_names
 from cadre_office.accounts.selectors import (
     changes_recent,
     changes_requested_by,
@@ -35,6 +35,7 @@ CONFIRMED = "已确认：{change}。"
 REJECTED = "已驳回：{change}。"
 CANCELLED = "已撤回申请：{change}。"
 RESET_REQUESTED = "已提交重置“{username}”动态口令的申请，待第二人确认后生效。"
+CONFIRM_LABELS = {Kind.GRANT_ROLE: "确认授予", Kind.RESET_SECOND_FACTOR: "确认重置", Kind.MOVE_DEPARTMENT: "确认移动"}
 
 
 class ChangesPermissionMixin(LoginRequiredMixin):
@@ -57,6 +58,7 @@ class ChangeListView(ChangesPermissionMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "to_confirm": list(changes_to_confirm(user)), "mine": list(changes_requested_by(user)),
             "recent": list(changes_recent(user)), "confirms": bool(confirmable_kinds(user)),
+            "second_factor_roles": second_factor_role_names(),
         }
 
 
@@ -75,7 +77,9 @@ class ChangeDetailView(ChangesPermissionMixin, DetailView):
         context.update(
             refusal=confirm_refusal(self.request.user, change), can_cancel=can_cancel(self.request.user, change),
             form=kwargs.get("form") or ChangeDecisionForm(), live_impact=self.live_impact(change),
-            issues_code=self.issues_code(change),
+            issues_code=self.issues_code(change), confirm_label=CONFIRM_LABELS[change.kind],
+            account_profile=getattr(change.target_user, "profile", None) if change.target_user_id else None,
+            target_enrolled=change.target_user_id is not None and services.has_second_factor(change.target_user),
         )
         return context
 
@@ -117,9 +121,10 @@ class ChangeDetailView(ChangesPermissionMixin, DetailView):
             return redirect("accounts:change_detail", change.pk)
         if confirmation.activation_code:
             # Rendered in answer to the POST, never stored: the page is the only place it appears.
+            activation = services.activation_live(user=confirmation.request.target_user)
             return render(request, "accounts/activation_code_once.html", {
                 "change": confirmation.request, "account": confirmation.request.target_user,
-                "code": confirmation.activation_code,
+                "code": confirmation.activation_code, "expires_at": activation.expires_at if activation else None,
                 "expires_days": settings.ACCOUNT_ACTIVATION_CODE_DAYS,
             })
         messages.success(request, CONFIRMED.format(change=change))
