@@ -451,7 +451,7 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
     """Parse and validate a roster workbook; raise WorkbookRejected if it cannot be read at all.
 
     The workbook is measured first (``inspect_workbook``). ``progress(rows_read, rows_in_sheet)``
-    is called now and then while the rows are read.
+    (the header row not counted) is called now and then while the rows are read.
     """
     from openpyxl import load_workbook
 
@@ -483,7 +483,7 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
         data_rows = 0
         for number, values in enumerate(rows, start=2):
             if progress is not None and number % 1000 == 0:
-                progress(number, shape.sheet_rows)
+                progress(number - 1, shape.sheet_rows - 1)  # data rows read, of the rows under the header
             if values is None or all(clean_text(v) == "" for v in values):
                 continue
             data_rows += 1
