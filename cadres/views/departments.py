@@ -121,5 +121,11 @@ class DepartmentUpdateView(LoginRequiredMixin, PermissionRequiredMixin, UpdateVi
             form.add_error(None, exc.messages)
         return self.form_invalid(form)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending_move"] = (self.object.change_requests.filter(kind="move_department", state="pending")
+                                   .select_related("requested_by").first())
+        return context
+
     def preview(self, form, impact, move_form):
         return self.render_to_response(self.get_context_data(form=form, impact=impact, move_form=move_form))

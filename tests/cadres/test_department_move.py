@@ -85,6 +85,7 @@ def test_a_move_that_widens_a_scope_is_previewed_and_waits_for_the_security_admi
     assert (change.state, change.target_department, change.requested_by) == ("pending", archive, tree["xitong"])
     assert change.payload["parent"] == {"id": office.pk, "name": "办公室"}
     assert change.payload["gains"][0]["cadres"] == 16
+    assert "移到“办公室”之下（xitong" in xitong_client.get(url).text  # the edit page says it waits
 
     # Only the security administrator confirms: not a 局领导, not the requester.
     for who in (role_user("局领导", username="lingdao"), tree["xitong"]):
