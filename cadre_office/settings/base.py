@@ -228,9 +228,11 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CHANNEL_ERROR_RETRY = True
-# Tasks running when the connection goes cannot be acknowledged any more and will be delivered again
-# (they are idempotent): stop them rather than let two copies run.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A task running when the connection goes is left to finish: every task here is idempotent and checks
+# its state under a row lock, so when its message comes back (after the visibility timeout, an hour,
+# since the acknowledgement was lost) it finds the work done and does nothing. Cancelling it instead
+# would throw away a three-minute import for a one-second blip of Redis.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # A Redis host that does not answer must not hang a request that queues a task (so no retries of
 # timed-out commands here); a worker notices a half-open connection (keepalive, health checks every
 # 10 s) and reconnects.
