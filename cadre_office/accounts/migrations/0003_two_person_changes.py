@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_roles'),
-        ('cadres', '0003_normalize_id_numbers'),
+        ('cadres', '0001_initial'),  # the Department model, no later state: rolling cadres back leaves this applied
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
