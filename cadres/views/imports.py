@@ -78,8 +78,9 @@ class RosterImportPreviewView(ImportPermissionMixin, TemplateView):
 class RosterImportStatusView(PassiveViewMixin, ImportPermissionMixin, View):
     """The progress fragment htmx polls every second while a job previews or imports the upload.
 
-    Passive: polling does not keep the session alive. When the job is done the page is sent on: to
-    the roster (with the result) after an import, back to the upload's page after a preview.
+    Passive: polling does not keep the session alive. When a job is done the upload's page is loaded
+    again, showing the preview or the result. (No flash message: the polls already under way when the
+    page is told to go would each add one.)
     """
 
     def get(self, request, pk):
@@ -88,15 +89,10 @@ class RosterImportStatusView(PassiveViewMixin, ImportPermissionMixin, View):
         if not request.htmx:
             return HttpResponseRedirect(page)
         record = services.roster_import_check_timeout(record=record)
-        if record.state == State.APPLIED:
-            messages.success(request, _done_message(record))
-            response = render(request, "cadres/_import_status.html", {"record": record})
-            response["HX-Redirect"] = reverse("cadres:cadre_list")
-            return response
         response = render(request, "cadres/_import_status.html", {
             "record": record, "progress": progress_get(PROGRESS, record.pk) if record.is_running else None,
         })
-        if record.state in (State.PREVIEWED, State.REJECTED):
+        if record.state in (State.PREVIEWED, State.REJECTED, State.APPLIED):
             response["HX-Redirect"] = page
         return response
 

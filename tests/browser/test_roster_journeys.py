@@ -127,7 +127,9 @@ def test_a_large_upload_is_previewed_and_imported_by_jobs_the_page_follows(page,
         apply_sent.assert_called_once_with(record.pk)
         assert Cadre.objects.count() == 0
         services.roster_import_apply(import_id=record.pk)  # the job
-        page.wait_for_selector(".alert-success")  # the poll goes on to the roster
-    assert "导入完成：新增 8 人" in page.inner_text(".alert-success")
-    assert page.url.endswith("/cadres/")
+        page.wait_for_selector("[data-testid=import-done]")  # the poll reloads the page with the result
+    assert page.locator(".alert-success").count() == 1
+    assert "导入完成：新增 8 人" in page.inner_text("[data-testid=import-done]")
+    page.click("[data-testid=import-done] a:has-text('查看干部花名册')")
+    page.wait_for_selector("[data-testid=result-count]:text-is('8')")
     assert Cadre.objects.count() == 8
