@@ -60,19 +60,21 @@ def _reset_password_through_the_page(admin, target) -> str:
     return response.context["password"]
 
 
-def _personal_data_attempts(cadre):
-    """Every way to a full number or a personal export, as the attacker would try them."""
+def _attacker_steps(cadre, temporary):
+    """The attack as the issue tells it: change the temporary password, then reveal and export.
+
+    Each step is (method, URL, form data, request headers).
+    """
     reveal = reverse("cadres:cadre_reveal_id", args=[cadre.pk])
+    new_password = {"old_password": temporary, "new_password1": "Xin-mima-2026", "new_password2": "Xin-mima-2026"}
     return [
-        ("post", reveal, {}),
-        ("post", reveal, {"HTTP_HX_REQUEST": "true"}),
-        ("get", reverse("cadres:cadre_export"), {}),
-        ("get", reverse("cadres:cadre_detail", args=[cadre.pk]), {}),
-        ("get", reverse("cadres:cadre_list"), {}),
-        ("get", reverse("home"), {}),
-        # Not even the forced password change comes before the second factor.
-        ("post", reverse("password_change"), {"old_password": "x", "new_password1": "Xin-mima-2026",
-                                              "new_password2": "Xin-mima-2026"}),
+        ("post", reverse("password_change"), new_password, {}),
+        ("post", reveal, {}, {}),
+        ("post", reveal, {}, {"HTTP_HX_REQUEST": "true"}),
+        ("get", reverse("cadres:cadre_export"), {}, {}),
+        ("get", reverse("cadres:cadre_detail", args=[cadre.pk]), {}, {}),
+        ("get", reverse("cadres:cadre_list"), {}, {}),
+        ("get", reverse("home"), {}, {}),
     ]
 
 
@@ -87,17 +89,17 @@ def test_the_takeover_by_password_reset_stops_at_the_second_factor(client, world
     response = client.post(reverse("login"), {"username": "renshi", "password": temporary})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(renshi.pk)
     step = reverse("otp_verify" if enrolled else "otp_setup")
-    for method, url, extra in _personal_data_attempts(cadre):
-        response = getattr(client, method)(url, **extra)
+    for method, url, data, headers in _attacker_steps(cadre, temporary):
+        response = getattr(client, method)(url, data, **headers)
         assert cadre.id_number not in response.content.decode(), url
-        if "HTTP_HX_REQUEST" in extra:
+        if "HTTP_HX_REQUEST" in headers:
             assert response["HX-Redirect"] == step, url
         else:
             assert response.status_code == 302 and response["Location"].startswith(step), url
     reads = [Event.REVEAL, Event.EXPORT, Event.VIEW_RECORD]
     assert not AuditEvent.objects.filter(user=renshi, event__in=reads).exists()
     renshi.refresh_from_db()
-    assert renshi.check_password(temporary)  # the password could not be changed either
+    assert renshi.check_password(temporary)  # not even the password could be changed
 
     if enrolled:
         # A password alone adds no device of the attacker's own.
