@@ -5,6 +5,7 @@ account (shown once), a new password.
 """
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
@@ -19,6 +20,11 @@ from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
 OWES_SECOND_FACTOR = "account_owes_second_factor"
 OWES_PASSWORD_CHANGE = "account_owes_password_change"  # noqa: S105  (a session key)
 OWES_NOTICES = "account_owes_notices"
+# The login policy a session's flags were computed under. Raise it when a change of the steps must
+# reach sessions opened before it: such a session is ended once, and the next login computes them anew
+# (version 2: the roles that read full ID numbers or export personal data owe a second factor).
+POLICY_VERSION_KEY = "account_policy_version"
+POLICY_VERSION = 2
 
 # Pages an account may always reach while it owes a step: the steps themselves and the way out.
 _ALWAYS_OPEN = frozenset({"login", "logout", "otp_setup", "otp_verify"})
@@ -68,6 +74,9 @@ class AccountPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if self.outdated(request):
+            logout(request)
+            return HttpResponseRedirect(reverse(settings.LOGIN_URL))
         target = self.owed_step(request)
         if target is None:
             return self.get_response(request)
@@ -78,6 +87,13 @@ class AccountPolicyMiddleware:
         if request.headers.get("HX-Request"):
             return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)
+
+    @staticmethod
+    def outdated(request) -> bool:
+        """Return whether the request's session was logged in under an earlier login policy."""
+        session = getattr(request, "session", None)
+        return (session is not None and SESSION_KEY in session and not request.path.startswith(settings.STATIC_URL)
+                and session.get(POLICY_VERSION_KEY) != POLICY_VERSION)
 
     def owed_step(self, request) -> str | None:
         """Return the URL of the step the account owes before this request, or None."""

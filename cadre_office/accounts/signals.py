@@ -23,6 +23,8 @@ from cadre_office.accounts.middleware import (
     OWES_NOTICES,
     OWES_PASSWORD_CHANGE,
     OWES_SECOND_FACTOR,
+    POLICY_VERSION,
+    POLICY_VERSION_KEY,
     owes_password_change,
     owes_second_factor,
 )
@@ -43,6 +45,7 @@ def on_login(sender, request, user, **kwargs):
     session[OWES_SECOND_FACTOR] = owes_second_factor(user)
     session[OWES_PASSWORD_CHANGE] = owes_password_change(user)
     session[OWES_NOTICES] = has_unseen_notices(user)
+    session[POLICY_VERSION_KEY] = POLICY_VERSION
     audit_record(Event.LOGIN, actor=user, ip=ip)
 
 

@@ -19,7 +19,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadre_office.accounts import messages
-from cadre_office.accounts.middleware import OWES_PASSWORD_CHANGE, OWES_SECOND_FACTOR, AccountPolicyMiddleware
+from cadre_office.accounts.middleware import (
+    OWES_PASSWORD_CHANGE,
+    OWES_SECOND_FACTOR,
+    POLICY_VERSION_KEY,
+    AccountPolicyMiddleware,
+)
 from cadre_office.accounts.models import ActivationCode, LoginSession, Profile
 from cadre_office.accounts.roles import (
     ADMIN_ROLES,
@@ -201,6 +206,22 @@ def test_the_policy_costs_an_ordinary_request_no_query(django_assert_num_queries
     # Only the two session flags written at login are read: no user, profile or device look-up.
     with django_assert_num_queries(0):
         assert middleware(request) == "the page"
+
+
+def test_a_session_logged_in_under_the_earlier_policy_is_ended_once(client):
+    """Sessions opened before personnel staff owed a second factor do not keep their access without one."""
+    renshi = role_user(Role.PERSONNEL, username="renshi", password=PASSWORD)
+    TOTPDevice.objects.create(user=renshi, name="手机", confirmed=True)
+    client.post(reverse("login"), {"username": "renshi", "password": PASSWORD})
+    session = client.session
+    del session[POLICY_VERSION_KEY]
+    session[OWES_SECOND_FACTOR] = False  # as the old policy computed it for this role
+    session.save()
+    response = client.get(reverse("cadres:cadre_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert logged_in_user_id(client) is None
+    client.post(reverse("login"), {"username": "renshi", "password": PASSWORD})
+    assert client.get(reverse("cadres:cadre_list"))["Location"].startswith(reverse("otp_verify"))
 
 
 # --- sessions (item 7) -------------------------------------------------------------------------
