@@ -44,6 +44,24 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         db.setdefault("TEST", {})["NAME"] = str(settings.BASE_DIR / "var" / f"test_db_{os.getpid()}.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, let test teardown flush the audit table past its no-TRUNCATE trigger.
+
+    The trigger (audit migration 0005) gives way only to the session setting set here, as the
+    default of the throw-away test database (for the connections live_server threads open) and on
+    the connection already open. ``tests/audit/test_append_only.py`` turns it off to test the refusal.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {name} SET cadre_office.allow_audit_truncate = 'on'")
+                cursor.execute("SET cadre_office.allow_audit_truncate = 'on'")
+
+
 @pytest.fixture
 def actor(db):
     from tests.factories import UserFactory

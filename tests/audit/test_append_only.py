@@ -120,15 +120,22 @@ def test_database_refuses_raw_update_and_delete_on_postgresql(event):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_event_append_only' AND NOT tgisinternal"
+                "SELECT count(*) FROM pg_trigger WHERE tgname IN ('audit_event_append_only', 'audit_event_no_truncate')"
+                " AND NOT tgisinternal"
             )
-            assert cursor.fetchone()[0] == 1
+            assert cursor.fetchone()[0] == 2
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET object_repr = %s WHERE id = %s", ["篡改", event.pk])  # noqa: S608
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])  # noqa: S608
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        # TRUNCATE fires no row trigger: a statement trigger refuses it (the test database lets its own
+        # teardown through with a session setting, switched off here for this transaction).
+        with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cadre_office.allow_audit_truncate = 'off'")
+            cursor.execute(f"TRUNCATE {table}")
         assert _unchanged(event)
     else:
         assert connection.vendor == "sqlite", f"unexpected database {connection.vendor}: add its guarantee here"
