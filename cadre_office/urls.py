@@ -18,3 +18,4 @@ urlpatterns = [
 ]
 
 handler403 = "cadre_office.views.permission_denied"
+handler500 = "cadre_office.views.server_error"

@@ -1,4 +1,6 @@
-"""The two mixins every app's views are built from (STYLE.md)."""
+"""The two mixins every app's views are built from (STYLE.md), the home page and the error pages."""
+
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -9,6 +11,8 @@ from django.views import View, defaults
 
 from cadre_office.audit.services import Event, Outcome, audit_record
 from cadre_office.scope import audit_out_of_scope
+
+logger = logging.getLogger(__name__)
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -86,3 +90,20 @@ def permission_denied(request, exception=None):
             detail={"method": request.method},
         )
     return defaults.permission_denied(request, exception)
+
+
+def server_error(request, template_name="500.html"):
+    """The 500 page (Chinese, through the middleware so with the security headers); the failure is audited.
+
+    The traceback goes to the log (Django's request logger); the audit row says who met it, where.
+    Writing the row must never turn one error into two: if the database itself is what failed,
+    the page is still served.
+    """
+    user = getattr(request, "user", None)
+    try:
+        audit_record(Event.SERVER_ERROR, actor=user if getattr(user, "is_authenticated", False) else None,
+                     outcome=Outcome.FAILURE, object_repr=request.path[:200],
+                     detail={"method": request.method, "path": request.path})
+    except Exception:  # the error page comes first
+        logger.exception("could not audit a server error")
+    return defaults.server_error(request, template_name)

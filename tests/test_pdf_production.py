@@ -108,3 +108,24 @@ def test_a_pdf_that_fails_gives_the_chinese_error_page_with_headers_and_an_audit
     assert "Content-Security-Policy" in response
     row = AuditEvent.objects.filter(event="download", object_id=str(case.pk)).get()
     assert row.outcome == "failure"
+
+
+@pytest.mark.django_db
+def test_any_server_error_is_the_chinese_page_with_the_security_headers_and_is_audited(production, client, monkeypatch):
+    from django.test import Client
+
+    from cadre_office.views import HomeView
+
+    def boom(self, request):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(HomeView, "get", boom)
+    user = role_user("局领导")
+    client = Client(raise_request_exception=False)
+    log_in(client, user)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "系统错误" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in response
+    row = AuditEvent.objects.get(event="server_error")
+    assert (row.user, row.outcome, row.detail["path"]) == (user, "failure", "/")

@@ -55,6 +55,7 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", "下载"
         WORKFLOW = "workflow", "流程操作"
         ACCESS_DENIED = "access_denied", "越权访问"
+        SERVER_ERROR = "server_error", "系统错误"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"
