@@ -103,12 +103,15 @@ class CadreForm(forms.ModelForm):
             # The number of a cadre on record is neither shown nor edited here, whoever edits: it is
             # corrected on a page of its own with a reason (``IdNumberChangeForm``), and revealed only
             # by the audited reveal on the record page.
-            del self.fields["id_number"]
+            # Birth date and gender follow the number (they must agree with it): corrected with it.
+            for name in ("id_number", "birth_date", "gender"):
+                del self.fields[name]
             self.fields["version"].required = True
         self.fields["department"] = DepartmentChoiceField(label="工作单位", queryset=departments)
-        self.fields["birth_date"].required = False
-        self.fields["gender"].required = False
-        self.fields["gender"].help_text = "可不选，按身份证号确定"
+        if "birth_date" in self.fields:
+            self.fields["birth_date"].required = False
+            self.fields["gender"].required = False
+            self.fields["gender"].help_text = "可不选，按身份证号确定"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
