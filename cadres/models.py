@@ -21,6 +21,7 @@ from cadres.codes import (
     Rank,
 )
 from cadres.idnumbers import IdNumberError, mask_id_number, parse_id_number
+from cadres.pinyin import name_search_keys
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -133,11 +134,16 @@ class Cadre(models.Model):
     current_rank = models.CharField("职级", max_length=2, choices=Rank.choices, blank=True, editable=False)
     current_rank_start = models.DateField("任现职级时间", null=True, blank=True, editable=False)
 
+    # Search keys derived from the name (cadres.pinyin), kept in step by ``save`` and ``clean``.
+    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False)
+    name_initials = models.CharField("姓名首字母", max_length=60, blank=True, editable=False)
+
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at", "name_pinyin",
+                                                 "name_initials"])
     objects = CadreQuerySet.as_manager()
 
     class Meta:
@@ -166,6 +172,17 @@ class Cadre(models.Model):
     def is_in_service(self) -> bool:
         return self.status == PersonnelStatus.ACTIVE
 
+    def refresh_name_keys(self) -> None:
+        """Derive the pinyin search keys from the name."""
+        self.name_pinyin, self.name_initials = name_search_keys(self.name)
+
+    def save(self, *args, **kwargs):
+        self.refresh_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.id_number:
@@ -181,6 +198,7 @@ class Cadre(models.Model):
                     errors["gender"] = messages.GENDER_DISAGREES
         if self.name:
             self.name = "".join(self.name.split())
+            self.refresh_name_keys()  # bulk inserts (the roster import) clean but do not call save
         if self.status == PersonnelStatus.ACTIVE and self.status_date:
             self.status_date = None
         if self.party_join_date and self.birth_date and self.party_join_date < self.birth_date:
