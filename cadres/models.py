@@ -164,6 +164,13 @@ class Cadre(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.refresh_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
@@ -175,13 +182,6 @@ class Cadre(models.Model):
     def refresh_name_keys(self) -> None:
         """Derive the pinyin search keys from the name."""
         self.name_pinyin, self.name_initials = name_search_keys(self.name)
-
-    def save(self, *args, **kwargs):
-        self.refresh_name_keys()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
