@@ -5,18 +5,10 @@ from django.conf import settings
 
 from cadres import messages
 from cadres.codes import (
-    AgeBand,
-    EducationBand,
-    Ethnicity,
-    Gender,
-    LeadershipLevel,
     PersonnelStatus,
-    PoliticalStatus,
-    Rank,
 )
 from cadres.idnumbers import normalize_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
-from cadres.selectors import ALL_STATUSES, DEFAULT_SORT, NON_PARTY, ROSTER_SORTS, RosterFilters
 
 
 class DateInput(forms.DateInput):
@@ -35,45 +27,6 @@ class DepartmentChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return "\u3000" * obj.depth + obj.name
-
-
-class RosterFilterForm(forms.Form):
-    """The roster's filter bar (GET). Invalid values are ignored rather than refused."""
-
-    q = forms.CharField(label="姓名或身份证号", required=False, max_length=50)
-    department = DepartmentChoiceField(label="单位", queryset=Department.objects.none(), required=False,
-                                       empty_label="全部单位")
-    level = forms.ChoiceField(label="职务层次", required=False,
-                              choices=_blank("全部层次", [*LeadershipLevel.choices, ("none", "无领导职务")]))
-    rank = forms.ChoiceField(label="职级", required=False, choices=_blank("全部职级", Rank.choices))
-    age_band = forms.ChoiceField(label="年龄段", required=False, choices=_blank("全部年龄", AgeBand.choices))
-    gender = forms.ChoiceField(label="性别", required=False, choices=_blank("全部", Gender.choices))
-    ethnicity = forms.ChoiceField(label="民族", required=False,
-                                  choices=_blank("全部民族", [("minority", "少数民族"), *Ethnicity.choices]))
-    political_status = forms.ChoiceField(
-        label="政治面貌", required=False, choices=_blank("全部", [(NON_PARTY, "党外干部"), *PoliticalStatus.choices])
-    )
-    education = forms.ChoiceField(label="全日制学历", required=False, choices=_blank("全部学历", EducationBand.choices))
-    status = forms.ChoiceField(label="人员状态", required=False,
-                               choices=[*PersonnelStatus.choices, (ALL_STATUSES, "全部状态")])
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, departments, id_search: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
-        if not id_search:  # only those who may see full numbers search by them (selectors.roster)
-            self.fields["q"].label = "姓名"
-
-    def filters(self) -> RosterFilters:
-        """Return the filters to apply; fields that did not validate are left out."""
-        if not self.is_bound:
-            return RosterFilters()
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-        sort = data.get("sort", DEFAULT_SORT)
-        data["sort"] = sort if sort.lstrip("-") in ROSTER_SORTS else DEFAULT_SORT
-        data.setdefault("status", PersonnelStatus.ACTIVE)
-        return RosterFilters(**data)
 
 
 class CadreForm(forms.ModelForm):

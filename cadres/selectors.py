@@ -4,107 +4,35 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 
-from cadre_office.dates import birth_date_range_for_ages, format_month
+from cadre_office.dates import format_month
+from cadre_office.lists import ordering
 from cadre_office.scope import get_in_scope_or_404
-from cadres.codes import EDUCATION_BAND_CODES, PARTY_MEMBER_CODES, AgeBand, EducationLevel
-from cadres.idnumbers import mask_id_number, normalize_id_number
+from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
-from cadres.permissions import can_see_full_id_number, departments_visible_to, visible_to
+from cadres.permissions import departments_visible_to, visible_to
 from oversight.models import AnnualAppraisal, DisciplineAction
 
-# ?sort= values the roster accepts, mapped to orderings (a leading "-" reverses).
-ROSTER_SORTS = {
-    "department": ["department__path", "current_level", "current_rank", "birth_date"],
-    "name": ["name"],
-    "level": ["current_level", "current_rank", "department__path"],
-    "rank": ["current_rank", "current_level", "department__path"],
-    "birth_date": ["birth_date"],
-    "post_start": ["current_post_start"],
-}
-DEFAULT_SORT = "department"
 
-NON_PARTY = "non_party"
-ALL_STATUSES = "all"
+def roster_filterset(user, data=None):
+    """Return the roster's FilterSet over the cadres ``user`` may see (``cadres.filters``).
 
+    Its ``.qs`` is what the roster page, its export and its drill-downs list: in service unless asked
+    otherwise, ordered as offices read a roster, with each cadre's unit and educations fetched.
+    """
+    from cadres.filters import DEFAULT_SORT, ROSTER_SORTS, RosterFilterSet
 
-@dataclass(frozen=True)
-class RosterFilters:
-    """The roster's search and filters (all optional)."""
-
-    q: str = ""
-    department: Department | None = None
-    level: str = ""
-    rank: str = ""
-    age_band: str = ""
-    gender: str = ""
-    ethnicity: str = ""
-    political_status: str = ""
-    education: str = ""
-    status: str = "active"
-    sort: str = DEFAULT_SORT
-
-
-def roster(user, filters: RosterFilters, *, today: dt.date | None = None):
-    """Return the cadres ``user`` may see that match ``filters``, ordered, ready to display."""
-    today = today or timezone.localdate()
     queryset = visible_to(user).select_related("department").prefetch_related(
         Prefetch("educations", queryset=Education.objects.order_by("level"))
-    )
-    q = filters.q.strip()
-    if q:
-        # Searching by ID number is for those who may see full numbers: for anyone else each search
-        # would be an oracle that confirms a guessed number (docs/security.md, masking).
-        number = normalize_id_number(q)
-        if can_see_full_id_number(user) and len(number) >= 4:
-            queryset = queryset.filter(Q(name__contains=q) | Q(id_number__contains=number))
-        else:
-            queryset = queryset.filter(name__contains="".join(q.split()))
-    if filters.department:
-        queryset = queryset.filter(department__path__startswith=filters.department.path)
-    if filters.level:
-        queryset = queryset.filter(current_level=filters.level) if filters.level != "none" else queryset.filter(
-            current_level="")
-    if filters.rank:
-        queryset = queryset.filter(current_rank=filters.rank)
-    if filters.age_band:
-        low, high = AgeBand(filters.age_band).bounds
-        earliest, latest = birth_date_range_for_ages(today, low, high)
-        if latest:
-            queryset = queryset.filter(birth_date__lte=latest)
-        if earliest:
-            queryset = queryset.filter(birth_date__gte=earliest)
-    if filters.gender:
-        queryset = queryset.filter(gender=filters.gender)
-    if filters.ethnicity == "minority":
-        queryset = queryset.exclude(ethnicity="01")
-    elif filters.ethnicity:
-        queryset = queryset.filter(ethnicity=filters.ethnicity)
-    if filters.political_status == NON_PARTY:
-        queryset = queryset.exclude(political_status__in=PARTY_MEMBER_CODES)
-    elif filters.political_status:
-        queryset = queryset.filter(political_status=filters.political_status)
-    if filters.education:
-        # The band of the cadre's highest full-time education.
-        band_codes = EDUCATION_BAND_CODES[filters.education]
-        higher_codes = [code for code in EducationLevel.values if code < min(band_codes)]
-        fulltime = Education.objects.filter(cadre=OuterRef("pk"), kind=Education.Kind.FULL_TIME)
-        queryset = queryset.filter(Exists(fulltime.filter(level__in=band_codes))).exclude(
-            Exists(fulltime.filter(level__in=higher_codes))
-        )
-    if filters.status and filters.status != ALL_STATUSES:
-        queryset = queryset.filter(status=filters.status)
-    return queryset.order_by(*_ordering(filters.sort), "id")
+    ).order_by(*ordering(ROSTER_SORTS[DEFAULT_SORT]))
+    return RosterFilterSet(data if data is not None else {}, queryset=queryset, user=user,
+                           departments=department_choices(user))
 
 
-def _ordering(sort: str) -> list[str]:
-    descending = sort.startswith("-")
-    fields = ROSTER_SORTS.get(sort.lstrip("-"), ROSTER_SORTS[DEFAULT_SORT])
-    if not descending:
-        return fields
-    return [field[1:] if field.startswith("-") else f"-{field}" for field in fields]
+def roster(user, data=None):
+    """Return the cadres ``user`` may see that match the roster filters in ``data`` (a query dict)."""
+    return roster_filterset(user, data).qs
 
 
 def highest_education(cadre: Cadre, kind: str) -> Education | None:

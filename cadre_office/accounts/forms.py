@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from cadre_office.accounts import messages
 from cadre_office.accounts.roles import ROLE_DESCRIPTIONS, Role, second_factor_role_names
-from cadre_office.accounts.selectors import NO_ROLE, AccountFilters, AccountState, scope_department_choices
+from cadre_office.accounts.selectors import scope_department_choices
 
 PASSWORD_HELP = (
     "留空则由系统生成强密码（仅显示一次）；自行设置须至少 10 位，含大写字母、小写字母、数字、符号中的至少 3 类。"  # noqa: S105
@@ -40,23 +40,6 @@ def _scope_field():
         label="管辖单位", queryset=scope_department_choices(), required=False, help_text=SCOPE_HELP,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
-
-
-class AccountFilterForm(forms.Form):
-    """The list's filter bar (GET). Invalid values are ignored rather than refused."""
-
-    q = forms.CharField(label="用户名或姓名", required=False, max_length=50)
-    role = forms.ChoiceField(
-        label="角色", required=False, choices=[("", "全部角色"), *Role.choices, (NO_ROLE, "未分配角色")]
-    )
-    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *AccountState.choices])
-
-    def filters(self) -> AccountFilters:
-        if not self.is_bound:
-            return AccountFilters()
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if value}
-        return AccountFilters(q=data.get("q", "").strip(), role=data.get("role", ""), state=data.get("state", ""))
 
 
 class AccountCreateForm(forms.Form):

@@ -4,8 +4,6 @@ Nothing here touches cadre data or the audit log (三员分立): an account's pa
 account, never what its holder did.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -13,7 +11,6 @@ from django.contrib.auth.models import Group
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -29,37 +26,10 @@ from django.utils import timezone
 
 from cadre_office.accounts.models import ChangeRequest
 from cadre_office.accounts.permissions import confirmable_kinds, confirmable_q
-from cadre_office.accounts.roles import Role
 
 User = get_user_model()
 
-NO_ROLE = "none"
-
-
-class AccountState:
-    """Values of the list's state filter."""
-
-    ACTIVE = "active"
-    DISABLED = "disabled"
-    LOCKED = "locked"
-    SERVICE = "service"
-
-    choices = [
-        (ACTIVE, "启用"),
-        (DISABLED, "停用"),
-        (LOCKED, "锁定"),
-        (SERVICE, "系统任务账号"),
-    ]
-
-
-@dataclass(frozen=True)
-class AccountFilters:
-    q: str = ""
-    role: str = ""
-    state: str = ""
-
-
-def _service_account_q() -> Q:
+def service_account_q() -> Q:
     # What cadre_office.history.service_account creates: inactive, with no usable password.
     return Q(is_active=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
@@ -106,7 +76,7 @@ def accounts():
                 When(recent_failures__gte=settings.AXES_FAILURE_LIMIT, then=Value(True)),
                 default=Value(False), output_field=BooleanField(),
             ),
-            is_service=Case(When(_service_account_q(), then=Value(True)), default=Value(False),
+            is_service=Case(When(service_account_q(), then=Value(True)), default=Value(False),
                             output_field=BooleanField()),
         )
         .prefetch_related(
@@ -119,27 +89,14 @@ def accounts():
 
 def manageable_accounts():
     """Return the accounts the account pages may act on: every one but the service accounts."""
-    return accounts().exclude(_service_account_q())
+    return accounts().exclude(service_account_q())
 
 
-def account_list(filters: AccountFilters):
-    """Return the accounts matching the list's filter bar."""
-    queryset = accounts()
-    if filters.q:
-        queryset = queryset.filter(Q(username__icontains=filters.q) | Q(first_name__icontains=filters.q))
-    if filters.role == NO_ROLE:
-        queryset = queryset.exclude(Exists(Group.objects.filter(user=OuterRef("pk"), name__in=Role.values)))
-    elif filters.role:
-        queryset = queryset.filter(Exists(Group.objects.filter(user=OuterRef("pk"), name=filters.role)))
-    if filters.state == AccountState.ACTIVE:
-        queryset = queryset.filter(is_active=True)
-    elif filters.state == AccountState.DISABLED:
-        queryset = queryset.filter(is_active=False).exclude(_service_account_q())
-    elif filters.state == AccountState.LOCKED:
-        queryset = queryset.filter(is_locked=True)
-    elif filters.state == AccountState.SERVICE:
-        queryset = queryset.filter(_service_account_q())
-    return queryset
+def account_filterset(user, data=None):
+    """Return the account list's FilterSet (``accounts.filters``) over every account."""
+    from cadre_office.accounts.filters import AccountFilterSet
+
+    return AccountFilterSet(data if data is not None else {}, queryset=accounts(), user=user)
 
 
 def scope_department_choices(user=None):

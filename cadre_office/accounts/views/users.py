@@ -13,13 +13,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from cadre_office.accounts import services
 from cadre_office.accounts.forms import (
     AccountCreateForm,
     AccountDisableForm,
-    AccountFilterForm,
     AccountUpdateForm,
     ConfirmForm,
 )
@@ -28,16 +27,16 @@ from cadre_office.accounts.models import ChangeRequest
 from cadre_office.accounts.permissions import can_cancel
 from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
 from cadre_office.accounts.selectors import (
-    account_list,
+    account_filterset,
     accounts,
     manageable_accounts,
     pending_changes_of_account,
 )
+from cadre_office.lists import FilteredListView
 from cadre_office.views import ServiceFormMixin
 
 MANAGE = "accounts.manage_accounts"
 ASSIGN = "accounts.assign_roles"
-PAGE_SIZE = 50
 
 CREATED = "账号“{username}”已新建，首次登录须修改密码。"
 CREATED_WITHOUT_ROLE = "账号“{username}”已新建，尚未分配角色：请安全管理员分配角色后再交付使用。"
@@ -79,25 +78,15 @@ class AccountTargetMixin(AccountPermissionMixin):
         return reverse("accounts:user_detail", args=[self.account.pk])
 
 
-class UserListView(AccountPermissionMixin, ListView):
+class UserListView(FilteredListView):
+    """用户管理: every account, filtered (the list kit: cadre_office.lists)."""
+
+    permission_required = MANAGE
+    filterset_for = staticmethod(account_filterset)
     template_name = "accounts/user_list.html"
+    results_template = "accounts/_user_results.html"
+    results_id = "user-results"
     context_object_name = "accounts"
-    paginate_by = PAGE_SIZE
-
-    def get_filter_form(self) -> AccountFilterForm:
-        if not hasattr(self, "_filter_form"):
-            self._filter_form = AccountFilterForm(self.request.GET or None)
-        return self._filter_form
-
-    def get_queryset(self):
-        return account_list(self.get_filter_form().filters())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter_form=self.get_filter_form(), query_string=query.urlencode())
-        return context
 
 
 class UserDetailView(AccountPermissionMixin, DetailView):
