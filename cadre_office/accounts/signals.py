@@ -11,6 +11,12 @@ when it refuses one without counting.
 The login also records the session (so disabling the account can end it) and, once, whether
 the account still owes a second factor, a look at notices or a new password (read by
 ``AccountPolicyMiddleware``).
+
+An account that owes a second factor is not logged in by its password alone: the password writes
+密码验证通过 (with the step still owed), a wrong token 动态口令错误, and 登录 is written when the token is
+accepted (``services.account_login_verified``). A password login always asks for the token again,
+even in a session that passed it before. axes counts password failures only, and a right password
+resets its count (AXES_RESET_ON_SUCCESS); wrong tokens are throttled by django-otp on the device.
 """
 
 from axes.helpers import get_failure_limit
@@ -18,6 +24,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadre_office.accounts.middleware import (
     OWES_NOTICES,
@@ -42,11 +50,20 @@ def on_login(sender, request, user, **kwargs):
         session.save()
     ip = client_ip(request)
     login_session_record(user=user, session_key=session.session_key, ip=ip)
-    session[OWES_SECOND_FACTOR] = owes_second_factor(user)
+    owes_otp = owes_second_factor(user)
+    session[OWES_SECOND_FACTOR] = owes_otp
     session[OWES_PASSWORD_CHANGE] = owes_password_change(user)
     session[OWES_NOTICES] = has_unseen_notices(user)
     session[POLICY_VERSION_KEY] = POLICY_VERSION
-    audit_record(Event.LOGIN, actor=user, ip=ip)
+    # Logging in again in a session that passed the token before (same user: Django keeps the
+    # session's data) asks for the token again.
+    session.pop(DEVICE_ID_SESSION_KEY, None)
+    if owes_otp:
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        audit_record(Event.PASSWORD_VERIFIED, actor=user, ip=ip,
+                     detail={"pending": "verify" if enrolled else "setup"})
+    else:
+        audit_record(Event.LOGIN, actor=user, ip=ip)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.on_logout")

@@ -23,7 +23,10 @@ class AuditEvent(models.Model):
     """
 
     class Event(models.TextChoices):
+        # An account that owes a second factor is logged in (登录) only once its token is accepted: the
+        # password alone is its own event, and a wrong token another (动态口令错误).
         LOGIN = "login", "登录"
+        PASSWORD_VERIFIED = "password_verified", "密码验证通过"
         LOGIN_FAILED = "login_failed", "登录失败"
         LOGOUT = "logout", "退出登录"
         LOCKOUT = "lockout", "账号锁定"

@@ -1,9 +1,10 @@
 """The audit log as a page and as a workbook: its columns, how each value reads, and the audited export.
 
 The page and the export use the same formatters, so what the audit administrator sees on
-screen is what the workbook says. Values are shown as stored, except that anything that
-looks like a full ID number is masked (SECURITY.md item 13: the audit administrator has no
-right to full ID numbers) and a detail key naming a password is never shown.
+screen is what the workbook says. Every key and coded value the app writes into ``detail`` reads in
+Chinese (a test drives the writers and fails on any code left showing); free text is shown as stored,
+except that anything that looks like a full ID number is masked (the audit administrator has no
+right to full ID numbers: docs/security.md, masking) and a detail key naming a password is never shown.
 """
 
 import datetime as dt
@@ -11,8 +12,9 @@ import functools
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from cadre_office.audit.models import AuditEvent
@@ -24,30 +26,47 @@ from cadres.idnumbers import mask_id_numbers_in
 EXPORT_OBJECT_TYPE = "audit.auditevent"
 
 # How the keys found in ``detail`` read, in the order they are shown (PostgreSQL's jsonb does not
-# keep the order a dict was written in). Unknown keys follow, shown as they are.
+# keep the order a dict was written in). Unknown keys follow, shown as they are (the test of the
+# labels fails on any key the app writes that is missing here).
 DETAIL_LABELS = {
     "from": "原值",
     "to": "新值",
+    # What was done, where, and why.
+    "action": "操作",
+    "step": "环节",
+    "number": "步骤",
+    "record": "记录类别",
+    "record_id": "记录编号",
+    "record_name": "材料",
+    "attachment": "材料编号",
+    "report": "报表",
     "field": "字段",
     "fields": "字段",
+    "changes": "变更内容",
+    "pending": "待完成",
+    "second_factor": "动态口令",
+    "method": "操作方式",
+    "path": "页面",
+    "reason": "原因",
+    "error": "错误",
     "file": "文件",
     "filename": "文件名",
     "created": "新增",
     "updated": "更新",
     "unchanged": "未变",
     "errors": "错误",
-    "step": "环节",
     "state": "状态",
     "opinion": "意见",
-    "report": "报表",
     "format": "格式",
     "attempts": "尝试次数",
     "failures": "失败次数",
-    "status": "状态",
-    "reason": "原因",
+    "status": "人员状态",
     "filters": "筛选条件",
     "rows": "行数",
+    "full_id_number": "含完整身份证号",
     "count": "数量",
+    "notes": "说明",
+    # The audit log's own filters (its export), the roster's filters (its export).
     "date_from": "日期从",
     "date_to": "日期至",
     "username": "用户名",
@@ -55,6 +74,42 @@ DETAIL_LABELS = {
     "outcome": "结果",
     "ip": "地址",
     "q": "关键词",
+    "department": "单位",
+    "level": "职务层次",
+    "rank": "职级",
+    "age_band": "年龄段",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "political_status": "政治面貌",
+    "education": "全日制学历",
+    "sort": "排序",
+    "per_page": "每页行数",
+    # Selection cases: candidates and their outcome at a step.
+    "candidate_id": "人选编号",
+    "candidate_added": "增加人选数",
+    "candidate_dropped": "减少人选数",
+    "dropped": "不再列为人选",
+    "approved": "通过人数",
+    "appointed": "任职人数",
+    "results": "试用期满考核",
+    # Workflow templates, plans and targets, holidays.
+    "template": "流程模板",
+    "version": "版本",
+    "from_version": "来源版本",
+    "copied_from": "复制自",
+    "steps": "步骤数",
+    "targets": "指标数",
+    "goal": "目标值",
+    "age_max": "年龄上限",
+    "start_date": "开始日期",
+    "end_date": "结束日期",
+    "actor": "承办",
+    "decided_by_role": "审批角色",
+    "approvers": "指定审批人",
+    "required_records": "所需材料",
+    "added": "新增日期",
+    "changed": "修改日期",
+    "removed": "删除日期",
     # Two-person changes, activation codes and moves of units (accounts and department services).
     "kind": "事项",
     "request": "申请编号",
@@ -67,6 +122,9 @@ DETAIL_LABELS = {
     "devices": "解除验证器数",
     "issued_by": "激活码签发人",
     "activation_revoked": "未用激活码作废",
+    "scope_cleared": "取消的管辖单位",
+    "full_name": "姓名",
+    "display_title": "职务",
     "user": "账号",
     "name": "名称",
     "role": "角色",
@@ -80,13 +138,56 @@ DETAIL_LABELS = {
 # Coded values written by the app's own audit calls, as people read them.
 DETAIL_VALUES = {
     "reason": {"locked_out": "账号锁定中", "wrong": "激活码错误", "throttled": "尝试过于频繁",
-               "no_live_code": "无有效激活码"},
+               "no_live_code": "无有效激活码", "out_of_scope": "超出管辖范围"},
+    "method": {"GET": "浏览", "HEAD": "浏览", "POST": "提交", "PUT": "修改", "PATCH": "修改", "DELETE": "删除"},
+    # The second-factor page a wrong token was typed on; the step a password login still owes; how
+    # the login passed its second factor.
+    "step": {"setup": "绑定动态口令", "verify": "输入动态口令"},
+    "pending": {"setup": "绑定动态口令", "verify": "输入动态口令"},
+    "second_factor": {"setup": "首次绑定并验证", "verify": "已验证"},
+    # The roster filter's own choices beyond the model's codes, and its sort orders ("-" = descending).
+    "status": {"all": "全部状态"},
+    "level": {"none": "无领导职务"},
+    "ethnicity": {"minority": "少数民族"},
+    "political_status": {"non_party": "党外干部"},
+    "education": {"postgraduate": "研究生", "bachelor": "大学本科", "junior_college": "大学专科",
+                  "secondary": "中专及以下"},
+    "sort": {"department": "单位", "name": "姓名", "level": "职务层次", "rank": "职级", "birth_date": "出生日期",
+             "post_start": "任现职时间"},
+}
+
+# Coded values whose names are the choices of another app's model field ("app_label.Model.field"),
+# read through the app registry when first needed: the audit app sits below the others and imports
+# none of them (docs/architecture.md, layers).
+DETAIL_CHOICES = {
+    "action": "selection.StepEvent.action",
+    "results": "selection.Candidate.state",
+    "status": "cadres.Cadre.status",
+    "gender": "cadres.Cadre.gender",
+    "ethnicity": "cadres.Cadre.ethnicity",
+    "political_status": "cadres.Cadre.political_status",
+    "level": "cadres.PostAssignment.level",
+    "rank": "cadres.RankAssignment.rank",
 }
 
 # What a from → to change is a change of, by event.
 CHANGE_LABELS = {
     Event.ROLE_CHANGE: "角色",
     Event.SCOPE_CHANGE: "管辖范围",
+}
+
+# The areas of the system, by URL namespace, for the page a refused or failed request asked for.
+SECTION_NAMES = {
+    "": "首页",
+    "cadres": "干部名册",
+    "dashboard": "结构看板",
+    "selection": "选拔任用",
+    "oversight": "日常监督",
+    "training": "教育培养",
+    "reports": "报表",
+    "accounts": "用户管理",
+    "audit": "审计日志",
+    "admin": "后台管理",
 }
 
 SOURCE_PREFIXES = {"command": "命令", "task": "任务"}
@@ -106,21 +207,76 @@ def mask_text(text: str) -> str:
 _KEY_ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
 
 
-def _label(key: str) -> str:
-    return DETAIL_LABELS.get(key, key)
+def _label(key) -> str:
+    return DETAIL_LABELS.get(str(key), str(key))
 
 
 def _ordered(mapping: dict) -> list[tuple]:
     """Return the items of ``mapping`` in the display order of ``DETAIL_LABELS``, unknown keys last by name."""
-    return sorted(mapping.items(), key=lambda item: (_KEY_ORDER.get(item[0], len(_KEY_ORDER)), str(item[0])))
+    return sorted(mapping.items(), key=lambda item: (_KEY_ORDER.get(str(item[0]), len(_KEY_ORDER)), str(item[0])))
 
 
-def _is_secret(key: str) -> bool:
-    return "password" in key.lower() or "secret" in key.lower() or "token" in key.lower()
+def _is_secret(key) -> bool:
+    key = str(key).lower()
+    return "password" in key or "secret" in key or "token" in key
 
 
-def _value_text(key: str, value) -> str:
+@functools.cache
+def _field_choices(key: str) -> dict:
+    """Return the choices of the model field ``DETAIL_CHOICES`` names for ``key`` ({} when there is none)."""
+    model_field = DETAIL_CHOICES.get(key)
+    if model_field is None:
+        return {}
+    label, _, field = model_field.rpartition(".")
+    try:
+        choices = apps.get_model(label)._meta.get_field(field).flatchoices
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return {}
+    return {str(code): str(name) for code, name in choices}
+
+
+def _coded(key: str, value: str) -> str | None:
+    """Return the name of a coded value of ``key``, or None when ``value`` is not one of its codes."""
+    if key == "sort" and value.startswith("-") and value[1:] in DETAIL_VALUES["sort"]:
+        return f"{DETAIL_VALUES['sort'][value[1:]]}（倒序）"
+    if value in DETAIL_VALUES.get(key, {}):
+        return DETAIL_VALUES[key][value]
+    return _field_choices(key).get(value)
+
+
+def page_text(path: str) -> str:
+    """Return the area of the system ``path`` belongs to, then the path itself: ``干部名册 /cadres/2/``."""
+    try:
+        namespace = resolve(path).namespaces[0] if resolve(path).namespaces else ""
+    except Resolver404:
+        return path
+    section = SECTION_NAMES.get(namespace)
+    return f"{section} {path}" if section else path
+
+
+def _is_change(value) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= {"from", "to"}
+
+
+def _change_text(change: dict) -> str:
+    """Return ``{"from": a, "to": b}`` as ``a → b``; two objects as the keys that differ, each ``键：a → b``."""
+    before, after = change.get("from"), change.get("to")
+    if isinstance(before, dict) and isinstance(after, dict) and not (_is_named(before) or _is_named(after)):
+        keys = [key for key, _ in _ordered({**before, **after})]
+        differ = [key for key in keys if before.get(key) != after.get(key)] or keys
+        return "；".join(f"{_label(key)}：{_value_text(key, before.get(key))} → {_value_text(key, after.get(key))}"
+                        for key in differ)
+    return f"{_value_text('from', before)} → {_value_text('to', after)}"
+
+
+def _is_named(value) -> bool:
+    """Return whether ``value`` is a reference to a named object, ``{"id": 3, "name": "办公室"}``."""
+    return isinstance(value, dict) and isinstance(value.get("name"), str) and set(value) <= {"id", "name"}
+
+
+def _value_text(key, value) -> str:
     """Return one detail value as text: lists joined with 、, nested objects as 键：值；…"""
+    key = str(key)
     if _is_secret(key):
         return HIDDEN
     if value is None or value == "":
@@ -128,16 +284,32 @@ def _value_text(key: str, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list | tuple):
-        return "、".join(_value_text("", item) for item in value) if value else NONE
+        return "、".join(_value_text(key, item) for item in value) if value else NONE
+    if _is_change(value):
+        return _change_text(value)
+    if _is_named(value):
+        return mask_text(str(value["name"]))
     if isinstance(value, dict):
-        return "；".join(f"{_label(k)}：{_value_text(k, v)}" for k, v in _ordered(value)) if value else NONE
-    if isinstance(value, str) and value in DETAIL_VALUES.get(key, {}):
-        return DETAIL_VALUES[key][value]
+        return "；".join(_entry_text(key, k, v) for k, v in _ordered(value)) if value else NONE
     if key == "event" and value in AuditEvent.Event.values:
         return AuditEvent.Event(value).label
     if key == "outcome" and value in AuditEvent.Outcome.values:
         return AuditEvent.Outcome(value).label
+    if key == "path" and isinstance(value, str):
+        return page_text(value)
+    if isinstance(value, str):
+        name = _coded(key, value)
+        if name is not None:
+            return name
     return mask_text(str(value))
+
+
+def _entry_text(parent: str, key, value) -> str:
+    """Return one entry of a nested object; an entry keyed by an id (``{"7": "confirmed"}``) reads its value
+    as a code of the object's own key (``results``)."""
+    if str(key).isdigit():
+        return f"#{key}：{_value_text(parent, value)}"
+    return f"{_label(key)}：{_value_text(key, value)}"
 
 
 def detail_items(event: AuditEvent) -> list[tuple[str, str]]:
@@ -147,7 +319,7 @@ def detail_items(event: AuditEvent) -> list[tuple[str, str]]:
     detail = event.detail if isinstance(event.detail, dict) else {"": event.detail}
     items = []
     if "from" in detail or "to" in detail:
-        change = f"{_value_text('from', detail.get('from'))} → {_value_text('to', detail.get('to'))}"
+        change = _change_text({"from": detail.get("from"), "to": detail.get("to")})
         items.append((CHANGE_LABELS.get(event.event, "变更"), change))
     for key, value in _ordered(detail):
         if key in ("from", "to"):
@@ -226,10 +398,10 @@ class AuditLogExport:
             Column("时间", lambda e: local_time(e.at), 20),
             Column("用户名", lambda e: e.username, 14),
             Column("地址", lambda e: e.ip or "", 16),
-            Column("渠道", lambda e: e.source, 18),
+            Column("渠道", lambda e: source_text(e.source), 18),
             Column("事件", lambda e: e.get_event_display(), 14),
             Column("结果", lambda e: e.get_outcome_display(), 8),
-            Column("对象类型", lambda e: e.object_type, 18),
+            Column("对象类型", lambda e: object_type_text(e.object_type), 18),
             Column("对象编号", lambda e: e.object_id, 10),
             Column("对象", lambda e: mask_text(e.object_repr), 28),
             Column("详情", detail_text, 50),

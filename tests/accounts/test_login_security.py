@@ -567,3 +567,87 @@ def test_an_account_without_a_role_is_not_asked_for_a_second_factor(client):
     Profile.objects.create(user=user, password_changed_at=timezone.now(), must_change_password=False)
     post_login(client, "wujuese")
     assert client.get(reverse("cadres:cadre_list")).status_code == 403
+
+
+# --- the login of an account that owes a second factor (issue 11, item 6) -------------------------
+
+
+def _login_rows(user):
+    return list(AuditEvent.objects.filter(user=user).order_by("id").values_list("event", "outcome", "detail"))
+
+
+def test_a_password_alone_is_not_a_login_the_accepted_token_is(client, enrolled_sysadmin):
+    """The password writes 密码验证通过 (a token still owed), a wrong token 动态口令错误, the right one 登录."""
+    device = TOTPDevice.objects.get(user=enrolled_sysadmin)
+    post_login(client, "xitong", ip="10.1.2.3")
+    assert _login_rows(enrolled_sysadmin) == [(Event.PASSWORD_VERIFIED, Outcome.SUCCESS, {"pending": "verify"})]
+
+    client.post(reverse("otp_verify"), {"otp_token": wrong_token(device)}, REMOTE_ADDR="10.1.2.3")
+    device.refresh_from_db()
+    device.throttling_failure_timestamp = None
+    device.save()
+    client.post(reverse("otp_verify"), {"otp_token": totp_token(device)}, REMOTE_ADDR="10.1.2.3")
+    assert _login_rows(enrolled_sysadmin) == [
+        (Event.PASSWORD_VERIFIED, Outcome.SUCCESS, {"pending": "verify"}),
+        (Event.OTP_FAILED, Outcome.FAILURE, {"step": "verify"}),
+        (Event.LOGIN, Outcome.SUCCESS, {"second_factor": "verify"}),
+    ]
+    assert set(AuditEvent.objects.filter(user=enrolled_sysadmin).values_list("ip", flat=True)) == {"10.1.2.3"}
+
+
+def test_a_password_accepted_and_a_token_never_given_leaves_no_login(client, enrolled_sysadmin):
+    post_login(client, "xitong")
+    client.post(reverse("otp_verify"), {"otp_token": wrong_token(TOTPDevice.objects.get(user=enrolled_sysadmin))})
+    client.post(reverse("logout"))
+    events = [event for event, _, _ in _login_rows(enrolled_sysadmin)]
+    assert events == [Event.PASSWORD_VERIFIED, Event.OTP_FAILED, Event.LOGOUT]
+
+
+def test_enrolling_the_authenticator_completes_the_login(client, sysadmin):
+    post_login(client, "xitong")
+    device = activate(client, sysadmin)
+    client.post(reverse("otp_setup"), {"otp_token": totp_token(device)})
+    events = [(event, detail) for event, _, detail in _login_rows(sysadmin)
+              if event in (Event.PASSWORD_VERIFIED, Event.OTP_ENROLLED, Event.LOGIN)]
+    assert [event for event, _ in events] == [Event.PASSWORD_VERIFIED, Event.OTP_ENROLLED, Event.LOGIN]
+    assert events[0][1] == {"pending": "setup"} and events[2][1] == {"second_factor": "setup"}
+
+
+def test_logging_in_again_in_a_session_that_passed_the_token_asks_for_it_again(client, enrolled_sysadmin):
+    device = TOTPDevice.objects.get(user=enrolled_sysadmin)
+    post_login(client, "xitong")
+    client.post(reverse("otp_verify"), {"otp_token": totp_token(device)})
+    assert client.get(reverse("cadres:department_list")).status_code == 200
+    post_login(client, "xitong")  # the same account, the same browser
+    assert client.get(reverse("cadres:department_list"))["Location"].startswith(reverse("otp_verify"))
+    assert [event for event, _, _ in _login_rows(enrolled_sysadmin)] == [
+        Event.PASSWORD_VERIFIED, Event.LOGIN, Event.PASSWORD_VERIFIED]
+
+
+def test_a_locked_username_with_the_right_password_gets_no_password_verified_row(client, enrolled_sysadmin):
+    lock(client, "xitong")
+    assert post_login(client, "xitong").status_code == 429
+    assert not AuditEvent.objects.filter(event__in=[Event.PASSWORD_VERIFIED, Event.LOGIN]).exists()
+
+
+def test_the_right_password_resets_the_failure_count_even_before_the_token(client, enrolled_sysadmin):
+    """axes counts password failures only: four wrong passwords, the right one, four more lock nothing."""
+    lock(client, "xitong", tries=4)
+    post_login(client, "xitong")
+    client.post(reverse("logout"))
+    responses = lock(client, "xitong", tries=4)
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
+    assert not AuditEvent.objects.filter(event=Event.LOCKOUT).exists()
+
+
+def test_the_audit_log_reads_the_login_steps_in_chinese(client, enrolled_sysadmin):
+    from cadre_office.audit.reports import detail_text
+
+    device = TOTPDevice.objects.get(user=enrolled_sysadmin)
+    post_login(client, "xitong")
+    client.post(reverse("otp_verify"), {"otp_token": wrong_token(device)})
+    rows = AuditEvent.objects.filter(user=enrolled_sysadmin).order_by("id")
+    assert [(row.get_event_display(), detail_text(row)) for row in rows] == [
+        ("密码验证通过", "待完成：输入动态口令"),
+        ("动态口令错误", "环节：输入动态口令"),
+    ]

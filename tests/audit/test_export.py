@@ -50,7 +50,7 @@ def test_export_contains_exactly_the_filtered_rows_newest_first(auditor_client):
     assert [row["时间"] for row in rows] == ["2026-11-03 18:20:59", "2026-11-02 08:00:01"]
     assert [row["地址"] for row in rows] == [second.ip, first.ip]
     assert rows[0] == {
-        "时间": "2026-11-03 18:20:59", "用户名": "wangwu", "地址": "10.3.3.4", "渠道": "command:import_roster",
+        "时间": "2026-11-03 18:20:59", "用户名": "wangwu", "地址": "10.3.3.4", "渠道": "命令 import_roster",
         "事件": "登录失败", "结果": "失败", "对象类型": None, "对象编号": None, "对象": None, "详情": None,
     }
 

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadre_office.accounts.services import (
     account_change_password,
@@ -91,10 +93,14 @@ def test_rows_the_app_writes_hold_no_password_and_no_full_id_number(client):
     account_reset_password(actor=security, user=user, password=passwords[1])
     account_change_password(user=user, old_password=passwords[1], new_password=passwords[2])
     account_unlock(actor=security, user=user)
-    # The login form: a wrong password, then the right one (the login signals write both rows).
+    # The login form: a wrong password, then the right one, then the token (the login writes three rows).
     staff = role_user("人事干部", username="renshi_s", password=passwords[3])
+    device = TOTPDevice.objects.create(user=staff, name="手机", confirmed=True)
     client.post(reverse("login"), {"username": "renshi_s", "password": "Wrong-pass-2026q"})
     client.post(reverse("login"), {"username": "renshi_s", "password": passwords[3]})
+    assert AuditEvent.objects.filter(event=Event.PASSWORD_VERIFIED, user=staff).exists()
+    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    client.post(reverse("otp_verify"), {"otp_token": f"{token:06d}"})
     assert AuditEvent.objects.filter(event=Event.LOGIN, user=staff).exists()
     passwords.append("Wrong-pass-2026q")
     client.logout()

@@ -46,6 +46,7 @@ from cadre_office.accounts.services.notices import (  # noqa: F401
     notices_unseen,
 )
 from cadre_office.accounts.services.second_factor import (  # noqa: F401
+    account_login_verified,
     account_otp_enrol,
     account_otp_failed,
     activation_code_issue,

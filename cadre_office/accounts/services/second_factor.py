@@ -155,6 +155,14 @@ def account_otp_failed(*, user, step: str) -> None:
                  outcome=Outcome.FAILURE, detail={"step": step})
 
 
+def account_login_verified(*, user, step: str) -> None:
+    """Audit the login of an account that owes a second factor, now that its token was accepted.
+
+    The password alone wrote 密码验证通过 (``signals.on_login``); this is the row that says 登录.
+    """
+    audit_record(Event.LOGIN, actor=user, detail={"second_factor": step})
+
+
 def has_second_factor(user) -> bool:
     """Return whether ``user`` has enrolled (confirmed) an authenticator."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

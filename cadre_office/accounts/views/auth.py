@@ -157,11 +157,12 @@ class _SecondFactorMixin(_NextStepMixin):
         return f"{reverse(name)}?{urlencode({self.redirect_field_name: next_url})}" if next_url else reverse(name)
 
     def verified(self, device):
-        """Mark the session as having passed the second factor, under a new session key."""
+        """Mark the session as having passed the second factor, under a new session key; audit the login."""
         old_key = self.request.session.session_key
         self.request.session.cycle_key()
         services.login_session_follow(old_key=old_key, new_key=self.request.session.session_key)
         django_otp.login(self.request, device)
+        services.account_login_verified(user=self.request.user, step=self.step)
 
 
 class OTPSetupView(_SecondFactorMixin, FormView):
