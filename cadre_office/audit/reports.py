@@ -18,7 +18,6 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from cadre_office.audit.models import AuditEvent
-from cadre_office.audit.selectors import AuditFilters, audit_events
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.xlsx import Column, write_xlsx
 from cadres.idnumbers import mask_id_numbers_in
@@ -386,7 +385,7 @@ class AuditLogExport:
 
     title = "审计日志"
 
-    def __init__(self, events, *, filters: AuditFilters, actor):
+    def __init__(self, events, *, filters, actor):
         self.events = events
         self.filters = filters
         self.actor = actor
@@ -428,8 +427,8 @@ def export_filename(day: dt.date) -> str:
 
 
 @transaction.atomic
-def audit_log_export(*, actor, filters: AuditFilters) -> bytes:
-    """Return the audit rows ``actor`` may read that match ``filters`` as a workbook, and audit the export.
+def audit_log_export(*, actor, filters) -> bytes:
+    """Return the rows of ``filters`` (the audit log's FilterSet for ``actor``) as a workbook, and audit the export.
 
     The export's own audit row (one, with the filters and the number of rows) is written
     after the rows are read, so it is not part of the workbook it describes. A full ID number
@@ -437,7 +436,7 @@ def audit_log_export(*, actor, filters: AuditFilters) -> bytes:
     """
     if not actor.has_perm("audit.export_auditevent"):
         raise PermissionDenied
-    export = AuditLogExport(audit_events(actor, filters), filters=filters, actor=actor)
+    export = AuditLogExport(filters.qs, filters=filters, actor=actor)
     content = export.render()
     audit_record(
         Event.EXPORT, actor=actor, object_type=EXPORT_OBJECT_TYPE, object_repr="审计日志",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cadre_office.accounts.services import account_create
-from cadre_office.audit import forms
+from cadre_office.audit import filters
 from cadre_office.audit.models import AuditEvent
 from tests.audit.conftest import at, make_event
 from tests.factories import grant_role, log_in, role_user
@@ -101,7 +101,7 @@ def test_reversed_date_range_is_shown_as_an_error_and_the_end_ignored(auditor_cl
     response = auditor_client.get(LIST_URL, {"date_from": "2026-11-05", "date_to": "2026-11-01",
                                              "event": Event.LOGOUT})
     assert response.status_code == 200
-    assert forms.DATE_RANGE_REVERSED in response.text
+    assert filters.DATE_RANGE_REVERSED in response.text
     assert _listed(response) == [event]
 
 
@@ -120,7 +120,7 @@ def test_filter_by_address_exact_or_prefix(auditor_client):
     assert _listed(auditor_client.get(LIST_URL, {"ip": "10.2.0.1"})) == [one]
     assert _listed(auditor_client.get(LIST_URL, {"ip": "10.2."})) == [twelve, one]
     response = auditor_client.get(LIST_URL, {"ip": "10.2.0.1' OR 1=1"})
-    assert forms.IP_INVALID in response.text
+    assert filters.IP_INVALID in response.text
 
 
 def test_filter_by_object_keyword(auditor_client):
