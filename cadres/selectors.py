@@ -9,10 +9,11 @@ from django.db.models import Prefetch
 from cadre_office.dates import format_month
 from cadre_office.lists import ordering
 from cadre_office.scope import get_in_scope_or_404
+from cadres.dates import format_precise
 from cadres.idnumbers import mask_id_number
-from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
+from cadres.models import Cadre, Department, Education
 from cadres.permissions import departments_visible_to, visible_to
-from oversight.models import AnnualAppraisal, DisciplineAction
+from cadres.records import record_types
 
 
 def roster_filterset(user, data=None):
@@ -42,14 +43,13 @@ def highest_education(cadre: Cadre, kind: str) -> Education | None:
 
 
 def cadre_record(user, pk: int, *, path: str = "") -> Cadre:
-    """Return one cadre with everything the record page shows, or 404 outside the scope (audited)."""
+    """Return one cadre with everything the record page shows, or 404 outside the scope (audited).
+
+    Every kind of child record registered (``cadres.records``, other apps' too) comes prefetched in
+    the order its tab lists it: one query per kind, whatever the number of records.
+    """
     queryset = visible_to(user).select_related("department").prefetch_related(
-        "educations",
-        Prefetch("posts", queryset=PostAssignment.objects.select_related("department").order_by("-start_date", "-id")),
-        Prefetch("ranks", queryset=RankAssignment.objects.order_by("-start_date", "-id")),
-        # The 考核与奖惩 tab (oversight records entered on the cadre).
-        Prefetch("appraisals", queryset=AnnualAppraisal.objects.order_by("-year")),
-        Prefetch("discipline_actions", queryset=DisciplineAction.objects.order_by("-decided_on", "-id")),
+        *(Prefetch(record_type.related_name, queryset=record_type.queryset()) for record_type in record_types())
     )
     return get_in_scope_or_404(queryset, actor=user, path=path, pk=pk)
 
@@ -82,13 +82,8 @@ def cadre_history(cadre: Cadre, *, full_birth_date: bool = False) -> list[Histor
     A birth date shows to the month unless ``full_birth_date`` (those who may see full ID numbers).
     """
 
-    sources = [
-        ("基本信息", Cadre.history.filter(id=cadre.pk)),
-        ("学历学位", Education.history.filter(cadre_id=cadre.pk)),
-        ("职务任职", PostAssignment.history.filter(cadre_id=cadre.pk)),
-        ("职级任职", RankAssignment.history.filter(cadre_id=cadre.pk)),
-        ("年度考核", AnnualAppraisal.history.filter(cadre_id=cadre.pk)),
-        ("处分与诫勉", DisciplineAction.history.filter(cadre_id=cadre.pk)),
+    sources = [("基本信息", Cadre.history.filter(id=cadre.pk))] + [
+        (record_type.label, record_type.model.history.filter(cadre_id=cadre.pk)) for record_type in record_types()
     ]
     department_names = dict(Department.objects.values_list("pk", "name"))
     entries = []
@@ -108,10 +103,19 @@ def _entry(subject: str, record, previous, department_names: dict, full_birth_da
     changes = []
     if previous is not None and record.history_type == "~":
         delta = record.diff_against(previous)
+        changed = {change.field for change in delta.changes}
         for change in delta.changes:
-            field = record.instance_type._meta.get_field(change.field)
-            changes.append((str(field.verbose_name), _show(field, change.old, department_names, full_birth_date),
-                            _show(field, change.new, department_names, full_birth_date)))
+            name = change.field
+            if name.endswith(_PRECISION) and name.removesuffix(_PRECISION) in changed:
+                continue  # shown with its date
+            old, new = change.old, change.new
+            if name.endswith(_PRECISION):  # only the precision changed (2014-05-01 → 2014.05): show the date
+                name = name.removesuffix(_PRECISION)
+                old, new = getattr(previous, name), getattr(record, name)
+            field = record.instance_type._meta.get_field(name)
+            changes.append((str(field.verbose_name),
+                            _show(field, old, department_names, full_birth_date, _precision(previous, name)),
+                            _show(field, new, department_names, full_birth_date, _precision(record, name))))
     user = record.history_user
     who = (user.get_full_name() or user.username) if user else "系统"
     return HistoryEntry(
@@ -120,7 +124,14 @@ def _entry(subject: str, record, previous, department_names: dict, full_birth_da
     )
 
 
-def _show(field, value, department_names: dict, full_birth_date: bool) -> str:
+_PRECISION = "_precision"
+
+
+def _precision(record, name: str) -> str | None:
+    return getattr(record, f"{name}{_PRECISION}", None)
+
+
+def _show(field, value, department_names: dict, full_birth_date: bool, precision: str | None = None) -> str:
     if value in (None, ""):
         return "（空）"
     if field.name == "birth_date" and not full_birth_date:
@@ -134,5 +145,5 @@ def _show(field, value, department_names: dict, full_birth_date: bool) -> str:
     if field.is_relation:
         return department_names.get(value, str(value)) if field.related_model is Department else str(value)
     if isinstance(value, dt.date):
-        return f"{value:%Y-%m-%d}"
+        return format_precise(value, precision)
     return str(value)

@@ -24,6 +24,7 @@ from cadres.services.departments import (  # noqa: F401
     department_root,
     department_update,
 )
+from cadres.services.records import audit_cadre_change, child_record_delete, child_record_save  # noqa: F401
 from cadres.services.roster_import import (  # noqa: F401
     ImportPlan,
     ImportResult,

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from cadre_office.audit.services import Event, audit_record
-from cadre_office.history import tracked_delete, tracked_save
+from cadre_office.audit.services import Event
+from cadre_office.history import tracked_save
 from cadres import messages
 from cadres.codes import PersonnelStatus
 from cadres.idnumbers import parse_id_number
 from cadres.models import Cadre, Education, PostAssignment, RankAssignment
+from cadres.services.records import audit_cadre_change, child_record_delete, child_record_save
 
 
 class StaleEditError(Exception):
@@ -32,14 +33,6 @@ CADRE_EDITABLE_FIELDS = (
     "work_start_date", "native_place", "birthplace", "health", "professional_title", "remarks", "photo",
     "department",
 )
-
-
-def audit_cadre_change(event: str, *, actor, cadre: Cadre, record=None, record_id=None, reason: str = "",
-                       **detail) -> None:
-    """Write the one audit row of a change to ``cadre``'s data (its own fields or one of its records)."""
-    if record is not None:
-        detail.update(record=str(record._meta.verbose_name), record_id=record_id or record.pk)
-    audit_record(event, actor=actor, obj=cadre, detail={"reason": reason, **detail})
 
 
 def _fill_from_id_number(cadre: Cadre) -> None:
@@ -142,30 +135,19 @@ def cadre_set_status(*, actor, cadre: Cadre, status: str, status_date: dt.date |
     return cadre
 
 
-# --- education ---------------------------------------------------------------------------------
+# --- education, posts and ranks: child records through the one core (cadres.services.records) -----
 
 
-@transaction.atomic
 def education_save(*, actor, education: Education, reason: str = "") -> Education:
     """Add or correct one education record."""
-    event = Event.CREATE if education._state.adding else Event.UPDATE
-    tracked_save(education, actor=actor, reason=reason or "学历学位")
-    audit_cadre_change(event, actor=actor, cadre=education.cadre, record=education, reason=reason or "学历学位")
-    return education
+    return child_record_save(actor=actor, obj=education, reason=reason)
 
 
-@transaction.atomic
 def education_delete(*, actor, education: Education) -> None:
-    record_id = education.pk
-    tracked_delete(education, actor=actor, reason="删除学历学位")
-    audit_cadre_change(Event.DELETE, actor=actor, cadre=education.cadre, record=education, record_id=record_id,
-           reason="删除学历学位")
+    child_record_delete(actor=actor, obj=education)
 
 
-# --- posts and ranks ---------------------------------------------------------------------------
-
-
-def _close_open_assignments(*, actor, queryset, start_date: dt.date | None, reason: str) -> None:
+def close_open_assignments(*, actor, queryset, start_date: dt.date | None, reason: str) -> None:
     """End the open assignments in ``queryset`` on the day before ``start_date``."""
     if start_date is None:
         return
@@ -206,73 +188,39 @@ def refresh_current_assignments(*, actor, cadre: Cadre, reason: str = "") -> Non
         tracked_save(cadre, actor=actor, reason=reason or "任职变动", update_fields=changed, clean=False)
 
 
-@transaction.atomic
 def post_start(*, actor, cadre: Cadre, department, title: str, level: str = "", start_date: dt.date | None,
                document: str = "", close_previous: bool = True, reason: str = "") -> PostAssignment:
     """Give the cadre a new post from ``start_date``; the open post ends the day before."""
-    reason = reason or "任职"
-    if close_previous:
-        _close_open_assignments(actor=actor, queryset=cadre.posts.all(), start_date=start_date, reason=reason)
     post = PostAssignment(cadre=cadre, department=department, title=title, level=level, start_date=start_date,
                           document=document)
-    tracked_save(post, actor=actor, reason=reason)
-    refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
-    audit_cadre_change(Event.CREATE, actor=actor, cadre=cadre, record=post, reason=reason)
-    return post
+    return child_record_save(actor=actor, obj=post, reason=reason, close_previous=close_previous)
 
 
-@transaction.atomic
 def post_save(*, actor, post: PostAssignment, reason: str = "") -> PostAssignment:
     """Correct a post assignment (title, level, dates, department)."""
-    reason = reason or "更正任职记录"
-    tracked_save(post, actor=actor, reason=reason)
-    refresh_current_assignments(actor=actor, cadre=post.cadre, reason=reason)
-    audit_cadre_change(Event.UPDATE, actor=actor, cadre=post.cadre, record=post, reason=reason)
-    return post
+    return child_record_save(actor=actor, obj=post, reason=reason)
 
 
-@transaction.atomic
 def post_end(*, actor, post: PostAssignment, end_date: dt.date, reason: str = "") -> PostAssignment:
     """End a post on ``end_date`` (免职)."""
     post.end_date = end_date
-    return post_save(actor=actor, post=post, reason=reason or "免职")
+    return child_record_save(actor=actor, obj=post, reason=reason or "免职")
 
 
-@transaction.atomic
 def post_delete(*, actor, post: PostAssignment) -> None:
-    cadre, record_id = post.cadre, post.pk
-    tracked_delete(post, actor=actor, reason="删除任职记录")
-    refresh_current_assignments(actor=actor, cadre=cadre, reason="删除任职记录")
-    audit_cadre_change(Event.DELETE, actor=actor, cadre=cadre, record=post, record_id=record_id, reason="删除任职记录")
+    child_record_delete(actor=actor, obj=post)
 
 
-@transaction.atomic
 def rank_start(*, actor, cadre: Cadre, rank: str, start_date: dt.date | None, document: str = "",
                close_previous: bool = True, reason: str = "") -> RankAssignment:
     """Give the cadre a new 职级 from ``start_date``; the open one ends the day before."""
-    reason = reason or "职级晋升"
-    if close_previous:
-        _close_open_assignments(actor=actor, queryset=cadre.ranks.all(), start_date=start_date, reason=reason)
     assignment = RankAssignment(cadre=cadre, rank=rank, start_date=start_date, document=document)
-    tracked_save(assignment, actor=actor, reason=reason)
-    refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)
-    audit_cadre_change(Event.CREATE, actor=actor, cadre=cadre, record=assignment, reason=reason)
-    return assignment
+    return child_record_save(actor=actor, obj=assignment, reason=reason, close_previous=close_previous)
 
 
-@transaction.atomic
 def rank_save(*, actor, assignment: RankAssignment, reason: str = "") -> RankAssignment:
-    reason = reason or "更正职级记录"
-    tracked_save(assignment, actor=actor, reason=reason)
-    refresh_current_assignments(actor=actor, cadre=assignment.cadre, reason=reason)
-    audit_cadre_change(Event.UPDATE, actor=actor, cadre=assignment.cadre, record=assignment, reason=reason)
-    return assignment
+    return child_record_save(actor=actor, obj=assignment, reason=reason)
 
 
-@transaction.atomic
 def rank_delete(*, actor, assignment: RankAssignment) -> None:
-    cadre, record_id = assignment.cadre, assignment.pk
-    tracked_delete(assignment, actor=actor, reason="删除职级记录")
-    refresh_current_assignments(actor=actor, cadre=cadre, reason="删除职级记录")
-    audit_cadre_change(Event.DELETE, actor=actor, cadre=cadre, record=assignment, record_id=record_id,
-                       reason="删除职级记录")
+    child_record_delete(actor=actor, obj=assignment)

@@ -13,14 +13,11 @@ from cadres.views.record import (  # noqa: F401
     CadreRevealIdView,
     CadreStatusView,
     CadreUpdateView,
-    EducationCreateView,
-    EducationDeleteView,
-    EducationUpdateView,
-    PostCreateView,
-    PostDeleteView,
-    PostUpdateView,
-    RankCreateView,
-    RankDeleteView,
-    RankUpdateView,
+)
+from cadres.views.records import (  # noqa: F401
+    ChildRecordCreateView,
+    ChildRecordDeleteView,
+    ChildRecordUpdateView,
+    record_urlpatterns,
 )
 from cadres.views.roster import CadreExportView, CadreListView  # noqa: F401

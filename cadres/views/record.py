@@ -8,24 +8,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, View
-from django.views.generic.edit import CreateView, DeleteView, UpdateView
+from django.views.generic.edit import CreateView, UpdateView
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.scope import get_in_scope_or_404
 from cadre_office.views import ServiceFormMixin
 from cadres import messages as texts
 from cadres import permissions, services
-from cadres.forms import (
-    CadreForm,
-    EducationForm,
-    IdNumberChangeForm,
-    PostEditForm,
-    PostStartForm,
-    RankEditForm,
-    RankStartForm,
-    StatusForm,
-)
-from cadres.models import Education, PostAssignment, RankAssignment
+from cadres.forms import CadreForm, IdNumberChangeForm, StatusForm
+from cadres.models import Education
+from cadres.records import record_page_tabs
 from cadres.selectors import cadre_history, cadre_record, department_choices, highest_education
 
 
@@ -48,21 +40,14 @@ class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         cadre = self.object
         user = self.request.user
-        educations = list(cadre.educations.all())
         return super().get_context_data(
-            fulltime=[e for e in educations if e.kind == Education.Kind.FULL_TIME],
-            parttime=[e for e in educations if e.kind == Education.Kind.PART_TIME],
             highest_fulltime=highest_education(cadre, Education.Kind.FULL_TIME),
             highest_parttime=highest_education(cadre, Education.Kind.PART_TIME),
+            record_tabs=record_page_tabs(user, cadre),
             history=cadre_history(cadre, full_birth_date=permissions.can_see_full_id_number(user)),
             can_reveal_id=permissions.can_see_full_id_number(user),
             revealed=self.revealed,
             can_edit=permissions.can_edit_cadre(user, cadre),
-            appraisals=list(cadre.appraisals.all()),
-            disciplines=list(cadre.discipline_actions.all()),
-            **{f"can_{action}_{name}": user.has_perm(f"oversight.{action}_{model}")
-               for name, model in (("appraisal", "annualappraisal"), ("discipline", "disciplineaction"))
-               for action in ("add", "change", "delete")},
             **kwargs,
         )
 
@@ -221,138 +206,3 @@ class CadreStatusView(CadreScopedMixin, ServiceFormMixin, FormView):
             actor=self.request.user, cadre=self.cadre, status=form.cleaned_data["status"],
             status_date=form.cleaned_data["status_date"], reason=form.cleaned_data["reason"],
         )
-
-
-# --- education, posts and ranks: the same create / edit / delete shape ---------------------------
-
-
-class RecordChildMixin(CadreScopedMixin):
-    """A child record (education, post, rank) of ``self.cadre``: found only under that cadre."""
-
-    model = None
-    heading = ""
-    success_anchor = ""
-    template_name = "cadres/record_form.html"
-
-    def get_queryset(self):
-        return self.model.objects.filter(cadre=self.cadre)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading, **kwargs)
-
-
-class RecordChildDeleteView(RecordChildMixin, DeleteView):
-    """Delete a child record through its service (``delete_record``), which writes the history row."""
-
-    template_name = "cadres/record_confirm_delete.html"
-    success_message = ""
-    delete_record = None  # staticmethod(actor, obj)
-
-    def form_valid(self, form):
-        self.delete_record(self.request.user, self.object)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
-
-
-class EducationCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
-    model = Education
-    form_class = EducationForm
-    heading = "新增学历学位"
-    success_message = "学历学位已保存。"
-    success_anchor = "#education"
-
-    def perform(self, form):
-        form.instance.cadre = self.cadre
-        return services.education_save(actor=self.request.user, education=form.instance)
-
-
-class EducationUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
-    model = Education
-    form_class = EducationForm
-    heading = "修改学历学位"
-    success_message = "学历学位已保存。"
-    success_anchor = "#education"
-
-    def perform(self, form):
-        return services.education_save(actor=self.request.user, education=form.instance)
-
-
-class EducationDeleteView(RecordChildDeleteView):
-    model = Education
-    success_anchor = "#education"
-    success_message = "学历学位已删除。"
-    delete_record = staticmethod(lambda actor, obj: services.education_delete(actor=actor, education=obj))
-
-
-class PostCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
-    model = PostAssignment
-    form_class = PostStartForm
-    heading = "新增任职"
-    success_message = "任职已记录。"
-    success_anchor = "#posts"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
-
-    def get_initial(self):
-        return {"department": self.cadre.department_id}
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return services.post_start(
-            actor=self.request.user, cadre=self.cadre, department=data["department"], title=data["title"],
-            level=data["level"], start_date=data["start_date"], document=data["document"],
-            close_previous=not data["concurrent"],
-        )
-
-
-class PostUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
-    model = PostAssignment
-    form_class = PostEditForm
-    heading = "修改任职记录（更正或免职）"
-    success_message = "任职记录已保存。"
-    success_anchor = "#posts"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "departments": department_choices(self.request.user)}
-
-    def perform(self, form):
-        return services.post_save(actor=self.request.user, post=form.instance)
-
-
-class PostDeleteView(RecordChildDeleteView):
-    model = PostAssignment
-    success_anchor = "#posts"
-    success_message = "任职记录已删除。"
-    delete_record = staticmethod(lambda actor, obj: services.post_delete(actor=actor, post=obj))
-
-
-class RankCreateView(RecordChildMixin, ServiceFormMixin, CreateView):
-    model = RankAssignment
-    form_class = RankStartForm
-    heading = "新增职级"
-    success_message = "职级已记录。"
-    success_anchor = "#ranks"
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return services.rank_start(actor=self.request.user, cadre=self.cadre, rank=data["rank"],
-                                   start_date=data["start_date"], document=data["document"])
-
-
-class RankUpdateView(RecordChildMixin, ServiceFormMixin, UpdateView):
-    model = RankAssignment
-    form_class = RankEditForm
-    heading = "修改职级记录"
-    success_message = "职级记录已保存。"
-    success_anchor = "#ranks"
-
-    def perform(self, form):
-        return services.rank_save(actor=self.request.user, assignment=form.instance)
-
-
-class RankDeleteView(RecordChildDeleteView):
-    model = RankAssignment
-    success_anchor = "#ranks"
-    success_message = "职级记录已删除。"
-    delete_record = staticmethod(lambda actor, obj: services.rank_delete(actor=actor, assignment=obj))
