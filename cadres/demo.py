@@ -429,7 +429,10 @@ class DemoRosterInvalid(Exception):
 
 @transaction.atomic
 def seed_demo(*, reset_passwords: bool = False) -> SeedResult:
-    """Write the demo departments, roster and logins; a second run changes nothing."""
+    """Write the demo departments, roster and logins; a second run changes nothing.
+
+    The apps built on the roster add their own demo data after it (the ``seed_demo`` command).
+    """
     actor = service_account(SERVICE_ACCOUNT)
     departments_created = ensure_departments(actor=actor)
     plan = plan_roster_import(ParsedRoster(rows=demo_roster()))
@@ -437,7 +440,4 @@ def seed_demo(*, reset_passwords: bool = False) -> SeedResult:
         raise DemoRosterInvalid("；".join(str(error) for error in plan.errors[:10]))
     result = apply_roster_import(plan, actor=actor, source="演示数据")
     users = ensure_demo_users(actor=actor, reset_passwords=reset_passwords)
-    from selection.demo import ensure_demo_case  # selection builds on the roster, not the other way round
-
-    ensure_demo_case()
     return SeedResult(departments_created=departments_created, roster=result, users=users)

@@ -1,19 +1,20 @@
-"""Computing and storing the dashboard's snapshots; editing plans and targets."""
+"""Computing and storing the dashboard's snapshots, running recompute jobs; editing targets.
+
+The tasks (``tasks.py``) call these; these never import the tasks: sending a task once a
+transaction commits is the tasks module's own (``tasks.recompute_job_queue``,
+``tasks.snapshot_recompute_queue``), so the two modules depend one way only.
+"""
 
 import datetime as dt
-import logging
 
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.dashboard import figures
 from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
 from cadre_office.history import tracked_save
 from cadre_office.jobs import JOB_TIMED_OUT, is_stale, stale_before
-
-logger = logging.getLogger(__name__)
 
 
 def plan_for(day: dt.date) -> Plan | None:
@@ -79,21 +80,14 @@ BROKER_DOWN = "后台任务服务（Redis）暂时不可用，本次未能开始
 
 
 def recompute_job_create(*, actor, as_of: dt.date) -> RecomputeJob:
-    """Queue a recompute of ``as_of`` asked for from the page; the task runs once the transaction commits."""
-    from cadre_office.dashboard.tasks import run_recompute_job
+    """Record a recompute of ``as_of`` asked for from the page (``tasks.recompute_job_queue`` sends it)."""
+    return RecomputeJob.objects.create(as_of=as_of, requested_by=actor)
 
-    job = RecomputeJob.objects.create(as_of=as_of, requested_by=actor)
 
-    def send() -> None:
-        try:
-            run_recompute_job.delay(job.pk)
-        except OperationalError:
-            # The broker is down: say so on the job instead of failing the page (SECURITY.md 28).
-            RecomputeJob.objects.filter(pk=job.pk).update(
-                state=RecomputeJob.State.FAILED, finished_at=timezone.now(), error=BROKER_DOWN)
-
-    transaction.on_commit(send, robust=True)
-    return job
+def recompute_job_unsent(*, job_id: int, error: str = BROKER_DOWN) -> None:
+    """Store a job whose task could not be sent (the broker is down) as failed, saying so."""
+    RecomputeJob.objects.filter(pk=job_id).update(state=RecomputeJob.State.FAILED, finished_at=timezone.now(),
+                                                  error=error)
 
 
 _PENDING = (RecomputeJob.State.QUEUED, RecomputeJob.State.RUNNING)
@@ -153,27 +147,3 @@ def target_update(*, actor, target: Target, goal, age_max, name: str | None = No
         "from": before, "to": {"goal": str(goal) if goal is not None else "", "age_max": age_max},
     })
     return target
-
-
-def snapshot_recompute_after_write() -> None:
-    """Queue today's recompute once the surrounding transaction commits (a roster import, say).
-
-    By then the write has committed, so nothing here may fail it (SECURITY.md item 28): with the
-    broker unreachable the error is logged and the nightly run computes the day instead; any other
-    error (the in-process fallback computing without a plan, say) is logged by Django (robust).
-    A rolled-back transaction sends nothing.
-    """
-    from cadre_office.dashboard.tasks import compute_snapshot
-
-    today = timezone.localdate()
-
-    def send() -> None:
-        try:
-            compute_snapshot.delay(today.isoformat(), "import")
-        except OperationalError:
-            logger.warning(
-                "Celery broker unreachable: the dashboard of %s is not recomputed now; the nightly run will.",
-                today.isoformat(), exc_info=True,
-            )
-
-    transaction.on_commit(send, robust=True)

@@ -8,13 +8,19 @@ Their outcome lives in the database (snapshots, the job row), so no result is st
 backend, which, with Redis down, blocks for about 20 seconds and then raises
 ``RuntimeError`` instead of the broker's ``OperationalError`` (SECURITY.md item 28).
 A caller that wants the return value passes ``ignore_result=False`` to ``apply_async``.
+
+How a task is sent is here too, next to it (``recompute_job_queue``, ``snapshot_recompute_queue``):
+only once the surrounding transaction commits, and with the broker down the error is recorded
+rather than raised. The services never import this module; this module calls them.
 """
 
 import datetime as dt
 import logging
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from cadre_office.audit.context import audit_source
 from cadre_office.dashboard import services
@@ -61,3 +67,47 @@ def run_recompute_job(job_id: int) -> str:
 def fail_stale_recompute_jobs() -> int:
     """Store recompute jobs lost past their timeout as failed (the beat runs this every 5 minutes)."""
     return services.recompute_jobs_fail_stale()
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+
+def recompute_job_queue(*, actor, as_of: dt.date):
+    """Record a recompute of ``as_of`` asked for from the page and send it once the transaction commits.
+
+    With the broker down the job is stored as failed, saying so, instead of failing the page
+    (SECURITY.md 28).
+    """
+    job = services.recompute_job_create(actor=actor, as_of=as_of)
+
+    def send() -> None:
+        try:
+            run_recompute_job.delay(job.pk)
+        except OperationalError:
+            services.recompute_job_unsent(job_id=job.pk)
+
+    transaction.on_commit(send, robust=True)
+    return job
+
+
+def snapshot_recompute_queue(**kwargs) -> None:
+    """Queue today's recompute once the surrounding transaction commits (after a roster import, say).
+
+    Registered on the roster's ``cadres.events.roster_changed`` (``DashboardConfig.ready``). By then
+    the write has committed, so nothing here may fail it (SECURITY.md item 28): with the broker
+    unreachable the error is logged and the nightly run computes the day instead; any other error
+    (the in-process fallback computing without a plan, say) is logged by Django (robust). A
+    rolled-back transaction sends nothing.
+    """
+    today = timezone.localdate()
+
+    def send() -> None:
+        try:
+            compute_snapshot.delay(today.isoformat(), "import")
+        except OperationalError:
+            logger.warning(
+                "Celery broker unreachable: the dashboard of %s is not recomputed now; the nightly run will.",
+                today.isoformat(), exc_info=True,
+            )
+
+    transaction.on_commit(send, robust=True)

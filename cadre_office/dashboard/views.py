@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView, View
 
-from cadre_office.dashboard import permissions, plans, selectors, services
+from cadre_office.dashboard import permissions, plans, selectors, services, tasks
 from cadre_office.dashboard.forms import AsOfForm, PlanForm, RecomputeForm, TargetForm
 from cadre_office.dashboard.models import Plan, RecomputeJob
 from cadre_office.dates import add_years
@@ -182,7 +182,7 @@ class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 return _job_response(request, None, error=error)
             messages.error(request, error)
             return HttpResponseRedirect(index_url())
-        job = services.recompute_job_create(actor=request.user, as_of=form.cleaned_data["as_of"])
+        job = tasks.recompute_job_queue(actor=request.user, as_of=form.cleaned_data["as_of"])
         if request.htmx:
             job.refresh_from_db()  # where tasks run in-process it is already done
             return _job_response(request, job)

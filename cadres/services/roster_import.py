@@ -17,9 +17,8 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from cadre_office.audit.services import Event, audit_record
-from cadre_office.dashboard.services import snapshot_recompute_after_write
 from cadre_office.history import tracked_save
-from cadres import messages
+from cadres import events, messages
 from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
 from cadres.models import Cadre, Education, PostAssignment, RankAssignment
 from cadres.roster_workbook import HEADER_OF, ParsedRoster, RosterRow, RowError
@@ -242,8 +241,8 @@ def apply_roster_import(plan: ImportPlan, *, actor, source: str = "", progress: 
         _update_cadre(row_plan.cadre, row_plan.row, actor=actor, departments=departments)
     result = ImportResult(created=len(new_rows), updated=len(changed), unchanged=len(plan.of_kind("unchanged")))
     if result.created or result.updated:
-        # The dashboard's figures for today change with the roster: recompute once this commits.
-        snapshot_recompute_after_write()
+        # Apps built on the roster act on it (the dashboard recomputes today's figures once this commits).
+        events.roster_changed.send()
     audit_record(
         Event.IMPORT, actor=actor, object_type="cadres.cadre", object_repr=source or "花名册",
         detail={"file": source, "created": result.created, "updated": result.updated,

@@ -242,15 +242,15 @@ def test_compute_snapshot_twice_for_one_date_keeps_one_snapshot_holding_the_seco
 @pytest.mark.django_db(transaction=True)
 def test_a_recompute_queued_in_a_rolled_back_transaction_is_never_sent_a_committed_one_once(sent):
     with transaction.atomic():
-        services.snapshot_recompute_after_write()
+        tasks.snapshot_recompute_queue()
         transaction.set_rollback(True)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.snapshot_recompute_after_write()
+        tasks.snapshot_recompute_queue()
         raise RuntimeError("the save fails")
     sent.assert_not_called()
 
     with transaction.atomic():
-        services.snapshot_recompute_after_write()
+        tasks.snapshot_recompute_queue()
         sent.assert_not_called()  # not before the commit
     sent.assert_called_once_with(timezone.localdate().isoformat(), "import")
 
@@ -258,7 +258,7 @@ def test_a_recompute_queued_in_a_rolled_back_transaction_is_never_sent_a_committ
 @pytest.mark.django_db
 def test_a_recompute_queued_in_a_rolled_back_savepoint_is_dropped(django_capture_on_commit_callbacks, sent):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        services.snapshot_recompute_after_write()
+        tasks.snapshot_recompute_queue()
         transaction.set_rollback(True)
     assert callbacks == []
     sent.assert_not_called()
@@ -327,7 +327,7 @@ def test_a_recompute_job_goes_from_queued_to_done_once_its_transaction_commits(
     default_plan()
     section_cadre()
     with django_capture_on_commit_callbacks() as callbacks:
-        job = services.recompute_job_create(actor=actor, as_of=D)
+        job = tasks.recompute_job_queue(actor=actor, as_of=D)
     job.refresh_from_db()
     assert (job.state, job.finished_at, job.requested_by) == (RecomputeJob.State.QUEUED, None, actor)
     assert not Snapshot.objects.exists()
@@ -463,7 +463,7 @@ def test_with_the_broker_unreachable_an_import_still_commits_and_the_error_is_lo
     plan = import_plan(valid_rows(3))
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     with mock.patch.object(tasks.compute_snapshot, "delay", side_effect=refused) as send, \
-            caplog.at_level(logging.WARNING, logger="cadre_office.dashboard.services"):
+            caplog.at_level(logging.WARNING, logger="cadre_office.dashboard.tasks"):
         result = apply_roster_import(plan, actor=actor)
     assert result.created == 3
     send.assert_called_once()
@@ -484,7 +484,7 @@ def test_with_a_real_unreachable_redis_the_import_returns_at_once_without_an_err
 ):
     plan = import_plan(valid_rows(2))
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="cadre_office.dashboard.services"), \
+    with caplog.at_level(logging.WARNING, logger="cadre_office.dashboard.tasks"), \
             django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = apply_roster_import(plan, actor=actor)
     elapsed = time.monotonic() - started
@@ -504,6 +504,6 @@ def test_a_recompute_asked_for_while_the_broker_is_down_fails_the_job_not_the_pa
     default_plan()
     staff = role_user("人事干部")
     with mock.patch.object(tasks.run_recompute_job, "delay", side_effect=OperationalError("down")):
-        job = services.recompute_job_create(actor=staff, as_of=D)  # autocommit: on_commit runs at once
+        job = tasks.recompute_job_queue(actor=staff, as_of=D)  # autocommit: on_commit runs at once
     job.refresh_from_db()
     assert job.state == RecomputeJob.State.FAILED and job.error == services.BROKER_DOWN

@@ -1,10 +1,16 @@
-"""python manage.py seed_demo [--reset-passwords]"""
+"""python manage.py seed_demo [--reset-passwords]
+
+A project-level command: the roster's demo data (``cadres.demo``), then the demo data of the apps
+built on it (the demo selection case), in one transaction. The roster never imports those apps.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from cadre_office.audit.context import audit_source
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, DemoRosterInvalid, seed_demo
+from selection.demo import ensure_demo_case
 
 
 class Command(BaseCommand):
@@ -17,8 +23,9 @@ class Command(BaseCommand):
         if not getattr(settings, "DEMO_DATA_ALLOWED", True):
             raise CommandError(DEMO_DATA_REFUSED)
         try:
-            with audit_source("command:seed_demo"):
+            with audit_source("command:seed_demo"), transaction.atomic():
                 result = seed_demo(reset_passwords=reset_passwords)
+                ensure_demo_case()
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
