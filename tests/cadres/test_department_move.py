@@ -110,8 +110,7 @@ def test_a_move_that_widens_a_scope_is_previewed_and_waits_for_the_security_admi
     assert row.detail["requested_by"] == "xitong" and row.detail["request"] == change.pk
     # As the audit administrator reads it.
     text = detail_text(row)
-    root = tree["root"]
-    assert f"上级单位：原值：名称：{root.name}；编号：{root.pk}；新值：名称：办公室；编号：{office.pk}" in text
+    assert f"上级单位：{tree['root'].name} → 办公室" in text
     assert "新增可见：账号：keshi" in text and "干部人数：16" in text and "申请人：xitong" in text
 
 
