@@ -63,14 +63,18 @@ def can_see_full_id_number(user) -> bool:
     return user.has_perm("cadres.view_full_id_number")
 
 
+def can_see_cadre(user, cadre: Cadre) -> bool:
+    """Return whether ``cadre`` is in ``user``'s scope (no query for bureau-wide readers)."""
+    if not (user.is_authenticated and user.is_active and user.has_perm("cadres.view_cadre")):
+        return False
+    return sees_all_departments(user) or visible_to(user).filter(pk=cadre.pk).exists()
+
+
 def can_edit_cadre(user, cadre: Cadre) -> bool:
-    return user.has_perm("cadres.change_cadre")
+    """Editing a cadre needs the right to change cadres and the cadre in the user's scope."""
+    return user.has_perm("cadres.change_cadre") and can_see_cadre(user, cadre)
 
 
 def can_change_id_number(user, cadre: Cadre) -> bool:
     """Correcting a number is for those who may edit the cadre and see full numbers."""
     return can_edit_cadre(user, cadre) and can_see_full_id_number(user)
-
-
-def can_export(user) -> bool:
-    return user.has_perm("cadres.export_roster")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from cadre_office.audit.services import Event
+from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadres import messages
 from cadres.codes import PersonnelStatus
@@ -33,6 +33,16 @@ CADRE_EDITABLE_FIELDS = (
     "work_start_date", "native_place", "birthplace", "health", "professional_title", "remarks", "photo",
     "department",
 )
+
+
+def cadre_record_viewed(*, actor, cadre: Cadre) -> None:
+    """Record that ``actor`` opened ``cadre``'s record (every view of a record is audited)."""
+    audit_record(Event.VIEW_RECORD, actor=actor, obj=cadre)
+
+
+def cadre_id_number_revealed(*, actor, cadre: Cadre) -> None:
+    """Record that ``actor`` had ``cadre``'s full ID number shown: who, whose, which field; never the value."""
+    audit_record(Event.REVEAL, actor=actor, obj=cadre, detail={"field": "身份证号"})
 
 
 def _fill_from_id_number(cadre: Cadre) -> None:

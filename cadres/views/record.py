@@ -10,7 +10,6 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, View
 from django.views.generic.edit import CreateView, UpdateView
 
-from cadre_office.audit.services import Event, audit_record
 from cadre_office.scope import get_in_scope_or_404
 from cadre_office.views import ServiceFormMixin
 from cadres import messages as texts
@@ -34,7 +33,7 @@ class CadreDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        audit_record(Event.VIEW_RECORD, actor=request.user, obj=self.object)
+        services.cadre_record_viewed(actor=request.user, cadre=self.object)
         return response
 
     def get_context_data(self, **kwargs):
@@ -65,7 +64,7 @@ class CadreRevealIdView(CadreDetailView):
     def post(self, request, *args, **kwargs):
         self.object = cadre = get_in_scope_or_404(permissions.visible_to(request.user), actor=request.user,
                                                   path=request.path, pk=kwargs["pk"])
-        audit_record(Event.REVEAL, actor=request.user, obj=cadre, detail={"field": "身份证号"})
+        services.cadre_id_number_revealed(actor=request.user, cadre=cadre)
         if request.htmx:
             return render(request, "cadres/_id_number.html", {"cadre": cadre, "revealed": True})
         self.object = self.get_object()
