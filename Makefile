@@ -3,7 +3,7 @@
 #   make run     安装所需的一切，建库、写入演示数据，在 http://127.0.0.1:8000 启动
 #   make test    安装测试所需的一切，运行 ruff、check、makemigrations --check、pytest
 #   make lint    只运行 ruff
-#   make vendor  用 npm 重新生成 static/vendor/（前端资源随仓库提交，平时不需要）
+#   make vendor  用 npm 重新生成 static/vendor/ 和浏览器测试用的 axe-core（随仓库提交，平时不需要）
 #   make bench   基准测试：在独立的 PostgreSQL 库中载入 N 名干部并测量（N=20000 可改，默认 100000）
 #
 # Everything is installed by these targets themselves: Debian packages (when running as root and
@@ -42,7 +42,7 @@ help:
 	@echo "make run     安装依赖、迁移数据库、写入演示数据，并在 http://127.0.0.1:8000 启动"
 	@echo "make test    安装测试依赖并运行 ruff、manage.py check、makemigrations --check、pytest"
 	@echo "make lint    ruff check ."
-	@echo "make vendor  用 npm 重新生成 static/vendor/ 中的前端资源"
+	@echo "make vendor  用 npm 重新生成 static/vendor/ 中的前端资源和 tests/browser/vendor/ 中的 axe-core"
 	@echo "make bench   在 PostgreSQL 上载入 N 名干部（默认 100000，N=20000 可改）并测量，结果写入 bench/RESULTS.md"
 
 # --- installation -----------------------------------------------------------------------------
@@ -164,7 +164,9 @@ lint: $(DEV_STAMP)
 
 # --- front-end assets -------------------------------------------------------------------------
 
-# Copies the built files into static/vendor/<lib>/ (committed, so a clone works without npm).
+# Copies the built files into static/vendor/<lib>/ (committed, so a clone works without npm), and
+# axe-core (a devDependency) into tests/browser/vendor/: it serves the browser journeys' accessibility
+# check only, so it never goes into static/ and no page of the system ships it.
 # Source-map comments are dropped: the maps are not shipped, and ManifestStaticFilesStorage
 # would refuse to collect a file that points at a missing map.
 STRIP_MAP := sed -e '/^\/[/*]\# sourceMappingURL=/d'
@@ -189,6 +191,11 @@ vendor:
 	node -e 'const p = require("./package.json"); for (const n of Object.keys(p.dependencies)) console.log(n + "@" + require("./node_modules/" + n + "/package.json").version)' \
 	  >static/vendor/VERSIONS.txt
 	@cat static/vendor/VERSIONS.txt
+	mkdir -p tests/browser/vendor
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/
+	node -e 'console.log("axe-core@" + require("./node_modules/axe-core/package.json").version)' \
+	  >tests/browser/vendor/VERSION.txt
+	@cat tests/browser/vendor/VERSION.txt
 
 # --- make bench -------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ installs it), they are never skipped.
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,44 @@ def next_token(username: str) -> str:
         if step <= now + device.tolerance:
             return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
         time.sleep(1)
+
+
+# --- accessibility: axe-core (issue 11, item 10) --------------------------------------------------------
+
+AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"  # `make vendor`: pinned in package.json, test-only
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, *, context: str | None = None) -> list[dict]:
+    """Run axe-core's WCAG 2.1 A and AA rules on the page as it is now; return the violations.
+
+    axe is evaluated into the page through the DevTools protocol (``page.evaluate``), which the
+    Content-Security-Policy does not govern: the pages allow no script but their own files, and the
+    system ships no axe. ``context`` limits the scan to a selector.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async ([context, tags]) => {
+            const options = {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]};
+            const found = await window.axe.run(context ? document.querySelector(context) : document, options);
+            return found.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary,
+                                          html: n.html.slice(0, 200)})),
+            }));
+        }""",
+        [context, AXE_TAGS],
+    )
+    return result
+
+
+def assert_accessible(page, *, context: str | None = None) -> None:
+    """Fail with every WCAG A/AA violation axe finds on the page (rule, element, why)."""
+    violations = axe_violations(page, context=context)
+    if violations:
+        lines = [f"{page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines += [f"    {node['target']}: {node['summary']}  {node['html']}" for node in violation["nodes"][:8]]
+        raise AssertionError("\n".join(lines))
