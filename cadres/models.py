@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinLengthValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Q
 from guardian.models import UserObjectPermissionBase
@@ -23,6 +23,13 @@ from cadres.codes import (
 from cadres.idnumbers import IdNumberError, mask_id_number, parse_id_number
 from cadres.pinyin import name_search_keys
 
+SORT_ORDER_MAX = 99999
+
+
+def path_segment(sort_order: int, pk: int) -> str:
+    """One level of a department's tree path: sort order and id, each zero-padded to a fixed width."""
+    return f"{sort_order:05d}-{pk:07d}/"
+
 
 class DepartmentQuerySet(models.QuerySet):
     def in_tree_order(self):
@@ -33,9 +40,12 @@ class DepartmentQuerySet(models.QuerySet):
 class Department(models.Model):
     """A unit of the bureau: the bureau itself, its sections (科室) and subordinate units.
 
-    ``path`` is a materialised path of zero-padded sort keys and ids from the root
-    ("/0000-1/0010-4/"), kept by the services, so that "this department and everything
-    under it" is one indexed prefix match and ordering by path lists the tree in order.
+    ``path`` is a materialised path of fixed-width segments, each the sort order and the id,
+    zero-padded ("/00000-0000001/00010-0000004/"), kept by the services, so that "this department
+    and everything under it" is one indexed prefix match and ordering by path lists the tree in
+    order: siblings by their sort order as a number, equal ones by id (as created), never as text.
+    Every segment has the same width, so no collation (a database's, PostgreSQL's ICU) can put
+    unit 10 before unit 2.
     """
 
     class Kind(models.TextChoices):
@@ -49,7 +59,8 @@ class Department(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    sort_order = models.PositiveIntegerField("排序号", default=100)
+    sort_order = models.PositiveIntegerField("排序号", default=100, validators=[MaxValueValidator(SORT_ORDER_MAX)],
+                                             help_text="同级单位按排序号从小到大排列")
     is_active = models.BooleanField("启用", default=True)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     history = HistoricalRecords(excluded_fields=["path"])
@@ -69,7 +80,7 @@ class Department(models.Model):
         return max(self.path.count("/") - 2, 0)
 
     def path_segment(self) -> str:
-        return f"{self.sort_order:05d}-{self.pk}/"
+        return path_segment(self.sort_order, self.pk)
 
 
 class DepartmentUserObjectPermission(UserObjectPermissionBase):

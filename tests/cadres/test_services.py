@@ -362,7 +362,7 @@ def test_department_root_is_created_once(actor, settings):
     settings.BUREAU_NAME = "区测试局"
     root = department_root(actor=actor)
     assert (root.name, root.kind, root.parent, root.path) == ("区测试局", Department.Kind.BUREAU, None,
-                                                               f"/00000-{root.pk}/")
+                                                               f"/00000-{root.pk:07d}/")
     assert department_root(actor=actor) == root
     assert Department.objects.count() == 1
 
