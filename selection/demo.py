@@ -1,7 +1,9 @@
 """A demo selection case for seed_demo: 法规科副科长 at step 2, waiting for the leader's approval.
 
 It goes through the services as the demo personnel officer, so its trail, history and audit
-rows are real. Created once: a second seed finds it and changes nothing.
+rows are real. Created once: a second seed finds it and changes nothing. From there the demo
+logins can take it to the end: renshi submits every step, lingdao decides the gates (steps 10
+and 11 included), jijian step 12. No record is uploaded: each submission says why (``MISSING``).
 """
 
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from selection import services
 from selection.models import SelectionCase
 
 DEMO_CASE_TITLE = "法规科副科长选拔（演示）"
+MISSING = "演示数据，未上传材料"
 
 
 def ensure_demo_case() -> SelectionCase | None:
@@ -28,6 +31,8 @@ def ensure_demo_case() -> SelectionCase | None:
     case = services.case_create(actor=staff, title=DEMO_CASE_TITLE, department=department,
                                 post_title="法规科副科长", level="52", post_count=1,
                                 method=SelectionCase.Method.COMPETITIVE, cadres=cadres)
-    services.step_submit(actor=staff, case=case, number=1, opinion="法规科副科长空缺一名，经分析研判拟启动选拔。")
-    services.step_submit(actor=staff, case=case, number=2, opinion="建议采取竞争上岗方式，请局领导审定。")
+    services.step_submit(actor=staff, case=case, number=1, opinion="法规科副科长空缺一名，经分析研判拟启动选拔。",
+                         missing_reason=MISSING)
+    services.step_submit(actor=staff, case=case, number=2, opinion="建议采取竞争上岗方式，请局领导审定。",
+                         missing_reason=MISSING)
     return case

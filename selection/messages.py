@@ -16,6 +16,12 @@ STEP_ALREADY_DECIDED = "第{number}步已审批，不能重复审批"
 SELF_APPROVAL = "不能审批本人提交的事项"
 NOT_APPROVER = "您无权审批第{number}步（应由{role}审批）"
 DATA_MISSING = "第{number}步缺少以下内容：{keys}"
+SUBMIT_OPINION_REQUIRED = "第{number}步须填写办理意见"
+APPROVE_OPINION_REQUIRED = "同意第{number}步须填写审批意见"
+
+# Required records (a step's ``required_records`` and ``missing_materials``)
+MATERIALS_MISSING_BLOCK = "第{number}步须先上传以下材料：{names}"
+MATERIALS_UNCONFIRMED = "第{number}步尚缺以下材料：{names}。请先上传；确需先办理的，请填写缺少材料的原因"
 BAD_DATE = "“{key}”不是有效日期（应为 YYYY-MM-DD）"
 BAD_NUMBER = "“{key}”应为非负整数"
 
@@ -28,6 +34,8 @@ ATTACHMENT_TOO_LARGE = "文件不能大于{mb}MB"
 ATTACHMENT_STEP_NOT_REACHED = "第{number}步尚未办理，只能为当前步骤或已完成的步骤上传材料"
 
 # Candidates
+CADRE_NOT_IN_SERVICE = "{name}的人员状态为“{status}”，只能选择在职干部作为人选"
+CADRE_NOT_VISIBLE = "所选干部不在您的管辖范围内"
 CANDIDATE_NOT_IN_CASE = "该人选不属于本次工作"
 CANDIDATE_ALREADY_IN_CASE = "{name}已是本次工作的人选"
 CANDIDATE_NOT_ACTIVE = "{name}已不在选，不能办理"
@@ -65,3 +73,17 @@ PROBATION_RESULTS_MISSING = "请填写以下人选的试用期考核结果：{na
 PROBATION_BAD_RESULT = "试用期考核结果只能是胜任或不胜任"
 PROBATION_REMOVED = "试用期满考核不胜任，免去试用职务"
 NOT_RUNNER = "只有人事干部可以办理选拔任用工作（发起、提交步骤、调整人选）。"
+
+# The workflow template (流程模板) and its steps
+TEMPLATE_IN_USE = "该流程模板（第{version}版）已有{count}项选拔任用工作使用，不能直接修改；请先“新建版本”，再修改新版本"
+TEMPLATE_NOT_CURRENT = "只能修改新建工作使用的当前版本（第{version}版不是当前版本）"
+STEP_NAME_REQUIRED = "请填写步骤名称"
+BAD_ROLE = "“{role}”不是可以审批的角色"
+ROLE_SUBMITS = ("“{role}”负责提交各步骤，不能作为审批角色（不能审批本人提交的事项）；"
+                "如由人事部门负责人审批，请把他指定为审批人")
+STEP_RECORD_NAME_BLANK = "材料名称不能为空"
+STEP_RECORD_NAME_TOO_LONG = "材料名称不能超过60个字：{name}"
+STEP_RECORD_NAME_DUPLICATE = "材料名称重复：{name}"
+BAD_MISSING_MATERIALS = "缺少材料时的处理只能是“说明原因后可继续”或“须先上传，不能继续”"
+GATE_NEEDS_DECIDER = "审批关口须指定审批角色或审批人"
+APPROVER_INACTIVE = "审批人{name}的账号已停用"

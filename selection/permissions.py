@@ -32,20 +32,33 @@ def _role_names(user):
     return Group.objects.filter(user=user).values("name")
 
 
-def gates_of(user, *, prefix: str = ""):
-    """Q over CaseStep (or a relation to it, via ``prefix``) matching the gates ``user`` may decide.
+def decides_q(user, *, path: str = "") -> Q:
+    """Q matching the gates ``user`` decides: the one definition of who decides a gate.
 
-    Mirrors the services: a named approver, a holder of the deciding role, or — a gate naming
-    neither — a holder of ``selection.decide_selection``.
+    Over ``StepDefinition`` itself (``path=""``) or a model reaching it through ``path`` (``"definition"``
+    from ``CaseStep``). A gate is decided by its named approvers and the holders of its role; a gate naming
+    neither by the holders of ``selection.decide_selection``. The Python checks (``decided_definitions``,
+    ``selection.actions``) run this same filter, so the inbox, the scope and the services never disagree.
     """
-    approvers = StepDefinition.approvers.through.objects.filter(
-        stepdefinition_id=OuterRef(f"{prefix}definition_id"), user_id=user.pk)
-    any_approver = StepDefinition.approvers.through.objects.filter(
-        stepdefinition_id=OuterRef(f"{prefix}definition_id"))
-    mine = Q(**{f"{prefix}definition__decided_by_role__in": _role_names(user)}) | Q(Exists(approvers))
+    prefix, definition_id = (f"{path}__", OuterRef(f"{path}_id")) if path else ("", OuterRef("pk"))
+    through = StepDefinition.approvers.through.objects.filter(stepdefinition_id=definition_id)
+    mine = Q(**{f"{prefix}decided_by_role__in": _role_names(user)}) | Q(Exists(through.filter(user_id=user.pk)))
     if user.has_perm(DECIDE):
-        mine |= Q(**{f"{prefix}definition__decided_by_role": ""}) & ~Q(Exists(any_approver))
-    return Q(**{f"{prefix}definition__kind": StepDefinition.Kind.GATE}) & mine
+        mine |= Q(**{f"{prefix}decided_by_role": ""}) & ~Q(Exists(through))
+    return Q(**{f"{prefix}kind": StepDefinition.Kind.GATE}) & mine
+
+
+def gates_of(user):
+    """Q over CaseStep matching the steps whose gate ``user`` decides (``decides_q`` through ``definition``)."""
+    return decides_q(user, path="definition")
+
+
+def decided_definitions(user, definition_ids) -> frozenset[int]:
+    """Return which of ``definition_ids`` are gates ``user`` decides (one query; none without ids)."""
+    ids = set(definition_ids)
+    if not ids or not (user.is_authenticated and user.is_active):
+        return frozenset()
+    return frozenset(StepDefinition.objects.filter(decides_q(user), pk__in=ids).values_list("pk", flat=True))
 
 
 def cases_visible_to(user):
@@ -65,26 +78,3 @@ def cases_visible_to(user):
 
 def can_run(user) -> bool:
     return user.has_perm(RUN)
-
-
-def decides(user, definition: StepDefinition, role_names: set[str]) -> bool:
-    """Whether ``user`` decides the gate ``definition`` (no query: ``role_names`` given, approvers prefetched)."""
-    if not definition.is_gate:
-        return False
-    approvers = {approver.pk for approver in definition.approvers.all()}
-    if not approvers and not definition.decided_by_role:
-        return user.has_perm(DECIDE)
-    return user.pk in approvers or definition.decided_by_role in role_names
-
-
-def can_decide(user, step: CaseStep, role_names: set[str]) -> bool:
-    """Whether ``user`` may approve or return ``step`` now: submitted, by someone else, a gate they decide."""
-    return (step.state == CaseStep.State.SUBMITTED and step.submitted_by_id != user.pk
-            and decides(user, step.definition, role_names))
-
-
-def can_veto(user, step: CaseStep, role_names: set[str]) -> bool:
-    """Whether ``user`` may veto a candidate at ``step``: personnel staff, or whoever decides that step."""
-    return (step.definition.rule == StepDefinition.Rule.VETO
-            and step.state in (CaseStep.State.OPEN, CaseStep.State.SUBMITTED)
-            and (user.has_perm(RUN) or decides(user, step.definition, role_names)))

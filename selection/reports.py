@@ -16,7 +16,8 @@ from selection.selectors import hidden_candidates
 def case_record_context(case: SelectionCase, *, viewer) -> dict:
     """Everything the record shows to ``viewer``, read in a fixed number of queries.
 
-    Candidates outside the viewer's roster scope appear without name, unit or reasons.
+    Candidates outside the viewer's roster scope appear without name, unit or reasons. An entry made
+    while required records were missing shows which and the reason given.
     """
     case = (
         SelectionCase.objects.select_related("department", "template", "created_by")
@@ -25,7 +26,8 @@ def case_record_context(case: SelectionCase, *, viewer) -> dict:
                      .order_by("number")),
             Prefetch("events", queryset=StepEvent.objects.select_related("actor", "step", "candidate__cadre")
                      .order_by("at", "id")),
-            Prefetch("candidates", queryset=Candidate.objects.select_related("cadre", "cadre__department")),
+            Prefetch("candidates", queryset=Candidate.objects.select_related("cadre", "cadre__department")
+                     .order_by("number")),
         )
         .get(pk=case.pk)
     )

@@ -3,7 +3,7 @@
 Working days (公示 ≥ 5 working days, 考察预告 1–3 working days ahead) follow the State Council's yearly
 arrangement. ``chinese_calendar`` knows the years published when it was released; for any other year staff
 enter the arrangement here, and an entered year replaces the package's data for that year entirely.
-``selection.workdays`` reads these tables; ``selection.workdays.calendar_year_save`` writes them.
+``selection.workdays`` reads these tables; ``selection.services.calendar_year_save`` writes them.
 """
 
 from django.conf import settings

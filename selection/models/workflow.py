@@ -43,6 +43,12 @@ class StepDefinition(models.Model):
         RECORD = "record", "记录"
         GATE = "gate", "审批关口"
 
+    class MissingMaterials(models.TextChoices):
+        """What a missing required record does to submitting the step (and, at a gate, to approving it)."""
+
+        CONFIRM = "confirm", "说明原因后可继续"
+        BLOCK = "block", "须先上传，不能继续"
+
     class Rule(models.TextChoices):
         """The rule of DOMAIN.md section 5 that a step enforces, if any."""
 
@@ -67,6 +73,12 @@ class StepDefinition(models.Model):
                                        related_name="+")
     required_records = models.JSONField("须有的材料", default=list, blank=True,
                                         help_text="每项材料的名称，如 [\"分析研判报告\"]")
+    missing_materials = models.CharField(
+        "缺少材料时", max_length=8, choices=MissingMaterials.choices, default=MissingMaterials.CONFIRM,
+        help_text="须有的材料未上传时：说明原因后可提交（审批），原因记入办理记录和纪实表；或须先上传才能提交（审批）")
+    opinion_required = models.BooleanField(
+        "须填写意见", default=False,
+        help_text="提交本步须填写办理意见；审批关口同意时也须填写审批意见")
     rule = models.CharField("规则", max_length=24, choices=Rule.choices, blank=True, default=Rule.NONE)
     history = HistoricalRecords(m2m_fields=[approvers])
 
@@ -81,6 +93,10 @@ class StepDefinition(models.Model):
     @property
     def is_gate(self) -> bool:
         return self.kind == self.Kind.GATE
+
+    @property
+    def blocks_on_missing_materials(self) -> bool:
+        return self.missing_materials == self.MissingMaterials.BLOCK
 
 
 class SelectionCase(models.Model):
@@ -148,6 +164,8 @@ class Candidate(models.Model):
         REMOVED = "removed", "试用期满不胜任"
 
     case = models.ForeignKey(SelectionCase, on_delete=models.CASCADE, related_name="candidates")
+    number = models.PositiveSmallIntegerField(
+        "人选编号", help_text="在本次工作内从 1 起编号；表决票、考核结果按此编号填写")
     cadre = models.ForeignKey("cadres.Cadre", verbose_name="干部", on_delete=models.PROTECT,
                               related_name="selection_candidacies")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ACTIVE)
@@ -159,8 +177,11 @@ class Candidate(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "人选"
-        ordering = ["case", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "cadre"], name="candidate_once_per_case")]
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "cadre"], name="candidate_once_per_case"),
+            models.UniqueConstraint(fields=["case", "number"], name="candidate_unique_number"),
+        ]
 
     def __str__(self):
         return f"{self.case.number} {self.cadre}"
@@ -219,6 +240,9 @@ class StepEvent(models.Model):
                               related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
     opinion = models.TextField("意见", blank=True)
+    # A submission or approval made while required records were missing: which, and the reason given.
+    missing_records = models.JSONField("缺少的材料", default=list, blank=True)
+    missing_reason = models.TextField("缺少材料的原因", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办理记录"

@@ -1,12 +1,15 @@
 """Cases and their candidates: start, add, drop, veto, pause, resume, terminate."""
 
-
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cadre_office.history import tracked_save
+from cadres.codes import PersonnelStatus
+from cadres.permissions import visible_to as cadres_visible_to
 from selection import messages
+from selection.actions import Action as Act
+from selection.actions import may_start_case
 from selection.models import (
     Candidate,
     CaseStep,
@@ -17,62 +20,95 @@ from selection.rules import (
     WorkflowError,
 )
 from selection.services.base import (
-    CANDIDATES_STEP_RULE,
     Action,
-    Rule,
-    _lock_case,
-    _lock_step,
-    _may_decide,
+    _locked,
+    _next_candidate_number,
     _next_number,
     _record,
-    _require_active,
-    _require_runner,
     _require_text,
     _stop_candidate,
 )
 
+# How many times a new case reads the next number again when another case took it meanwhile.
+NUMBER_ATTEMPTS = 5
+
+
+def _check_cadres(actor, cadres) -> None:
+    """Refuse a cadre who is not in service (退休, 调出 …) or not in ``actor``'s roster scope."""
+    cadres = list(cadres)
+    for cadre in cadres:
+        if cadre.status != PersonnelStatus.ACTIVE:
+            message = messages.CADRE_NOT_IN_SERVICE.format(name=cadre.name, status=cadre.get_status_display())
+            raise WorkflowError(message, code="cadre_not_in_service")
+    visible = set(cadres_visible_to(actor).filter(pk__in=[c.pk for c in cadres]).values_list("pk", flat=True))
+    if any(cadre.pk not in visible for cadre in cadres):
+        raise WorkflowError(messages.CADRE_NOT_VISIBLE, code="cadre_not_visible")
+
+
+def _number_taken(exc: Exception, number: str) -> bool:
+    """Whether saving failed because ``number`` is taken (by a case created since it was read)."""
+    if isinstance(exc, ValidationError):
+        return "number" in getattr(exc, "error_dict", {})
+    return SelectionCase.objects.filter(number=number).exists()
+
+
+def _save_numbered(case: SelectionCase, *, actor, year: int, given: bool) -> None:
+    """Save the new case under the next free number of ``year``, reading it again if another case took it.
+
+    Two cases started at the same moment both read the same highest number. The second to save then
+    fails on the unique number — in ``full_clean`` once the first has committed, or (PostgreSQL) on the
+    insert, which waits for the first to commit — and, inside its own savepoint, reads the next one.
+    """
+    for attempt in range(NUMBER_ATTEMPTS):
+        if not given:
+            case.number = _next_number(year)
+        try:
+            with transaction.atomic():
+                tracked_save(case, actor=actor, reason="发起选拔任用工作")
+            return
+        except (IntegrityError, ValidationError) as exc:
+            if given or attempt == NUMBER_ATTEMPTS - 1 or not _number_taken(exc, case.number):
+                raise
+
 
 @transaction.atomic
 def case_create(*, actor, title: str, department, post_title: str, level: str, post_count: int = 1,
-                method: str, cadres=(), number: str | None = None) -> SelectionCase:
-    """Start a case on the current template: step 1 open, the others waiting, one candidate per cadre."""
-    _require_runner(actor)
+                method: str, cadres=(), number: str | None = None, year: int | None = None) -> SelectionCase:
+    """Start a case on the current template: step 1 open, the others waiting, one candidate per cadre.
+
+    The cadres must be in service and in ``actor``'s roster scope; they are numbered 1, 2, … (人选编号)
+    in the order given. The case is numbered ``<year>-<n>`` (``year`` default: this year).
+    """
+    may_start_case(actor).require()
+    cadres = list(dict.fromkeys(cadres))
+    _check_cadres(actor, cadres)
     template = WorkflowTemplate.objects.filter(is_current=True).first()
     if template is None:
         raise WorkflowError(messages.NO_CURRENT_TEMPLATE, code="no_template")
     case = SelectionCase(
-        number=number or _next_number(timezone.localdate().year), title=title, department=department,
+        number=number or "", title=title, department=department,
         post_title=post_title, level=level, post_count=post_count, method=method, template=template,
         created_by=actor, state=SelectionCase.State.ACTIVE, current_step=1,
     )
-    tracked_save(case, actor=actor, reason="发起选拔任用工作")
+    _save_numbered(case, actor=actor, year=year or timezone.localdate().year, given=bool(number))
     for definition in template.steps.order_by("number"):
         state = CaseStep.State.OPEN if definition.number == 1 else CaseStep.State.WAITING
         tracked_save(CaseStep(case=case, definition=definition, number=definition.number, state=state),
                      actor=actor, reason="发起选拔任用工作", clean=False)
-    for cadre in cadres:
-        tracked_save(Candidate(case=case, cadre=cadre), actor=actor, reason="发起选拔任用工作")
+    for index, cadre in enumerate(cadres, start=1):
+        tracked_save(Candidate(case=case, cadre=cadre, number=index), actor=actor, reason="发起选拔任用工作")
     _record(actor=actor, case=case, action=Action.RECORD, opinion="发起选拔任用工作", created=True)
     return case
 
 
-def _require_list_open(case: SelectionCase) -> None:
-    """Candidates may be added or dropped until step 7 (确定考察对象) is done."""
-    _require_active(case)
-    closed = case.steps.filter(definition__rule=CANDIDATES_STEP_RULE, state=CaseStep.State.DONE).exists()
-    if closed:
-        raise WorkflowError(messages.CANDIDATE_LIST_CLOSED, code="candidate_list_closed")
-
-
 @transaction.atomic
 def candidate_add(*, actor, case: SelectionCase, cadre) -> Candidate:
-    """Add a cadre as a candidate, before the inspection candidates are decided (step 7)."""
-    _require_runner(actor)
-    case = _lock_case(case)
-    _require_list_open(case)
+    """Add a cadre in service as a candidate, before the inspection candidates are decided (step 7)."""
+    case, _, _ = _locked(Act.ADD_CANDIDATE, actor=actor, case=case)
     if case.candidates.filter(cadre=cadre).exists():
         raise WorkflowError(messages.CANDIDATE_ALREADY_IN_CASE.format(name=cadre.name), code="candidate_duplicate")
-    candidate = Candidate(case=case, cadre=cadre)
+    _check_cadres(actor, [cadre])
+    candidate = Candidate(case=case, cadre=cadre, number=_next_candidate_number(case))
     tracked_save(candidate, actor=actor, reason="增加人选")
     _record(actor=actor, case=case, action=Action.RECORD, candidate=candidate, opinion="增加人选",
             candidate_added=candidate.pk)
@@ -92,10 +128,8 @@ def _lock_candidate(case: SelectionCase, candidate: Candidate) -> Candidate:
 @transaction.atomic
 def candidate_drop(*, actor, case: SelectionCase, candidate: Candidate, reason: str) -> Candidate:
     """Leave a candidate off the list (未列入), e.g. one on the negative list, before step 7 is done."""
-    _require_runner(actor)
     reason = _require_text(reason, messages.REASON_REQUIRED)
-    case = _lock_case(case)
-    _require_list_open(case)
+    case, _, _ = _locked(Act.DROP, actor=actor, case=case)
     candidate = _lock_candidate(case, candidate)
     _stop_candidate(actor=actor, candidate=candidate, state=Candidate.State.DROPPED, step_number=case.current_step,
                     reason=reason)
@@ -111,15 +145,7 @@ def candidate_veto(*, actor, case: SelectionCase, number: int, candidate: Candid
     Personnel staff record a veto, and so may whoever decides that step (纪检监察 at step 12).
     """
     reason = _require_text(reason, messages.REASON_REQUIRED)
-    case = _lock_case(case)
-    _require_active(case)
-    step = _lock_step(case, number)
-    if not (actor.has_perm("selection.run_selection") or _may_decide(actor, step.definition)):
-        raise PermissionDenied(messages.NOT_RUNNER)
-    if step.definition.rule != Rule.VETO:
-        raise WorkflowError(messages.VETO_NOT_ALLOWED.format(number=number), code="veto_not_allowed")
-    if case.current_step != number or step.state not in (CaseStep.State.OPEN, CaseStep.State.SUBMITTED):
-        raise WorkflowError(messages.VETO_STEP_NOT_IN_PROGRESS.format(number=number), code="veto_step_not_open")
+    case, step, _ = _locked(Act.VETO, actor=actor, case=case, number=number)
     candidate = _lock_candidate(case, candidate)
     _stop_candidate(actor=actor, candidate=candidate, state=Candidate.State.VETOED, step_number=number,
                     reason=reason)
@@ -132,39 +158,32 @@ def candidate_veto(*, actor, case: SelectionCase, number: int, candidate: Candid
     return candidate
 
 
+def _change_state(action: Act, *, actor, case: SelectionCase, reason: str, state: str, trail: str) -> SelectionCase:
+    reason = _require_text(reason, messages.REASON_REQUIRED)
+    case, _, _ = _locked(action, actor=actor, case=case)
+    case.state = state
+    tracked_save(case, actor=actor, reason=reason, update_fields=["state"], clean=False)
+    _record(actor=actor, case=case, action=trail, opinion=reason)
+    return case
+
+
 @transaction.atomic
 def case_pause(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
-    _require_runner(actor)
-    reason = _require_text(reason, messages.REASON_REQUIRED)
-    case = _lock_case(case)
-    _require_active(case)
-    case.state = SelectionCase.State.PAUSED
-    tracked_save(case, actor=actor, reason=reason, update_fields=["state"], clean=False)
-    _record(actor=actor, case=case, action=Action.PAUSE, opinion=reason)
-    return case
+    """Pause an active case, with the reason the trail keeps."""
+    return _change_state(Act.PAUSE, actor=actor, case=case, reason=reason, state=SelectionCase.State.PAUSED,
+                         trail=Action.PAUSE)
 
 
 @transaction.atomic
 def case_resume(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
-    _require_runner(actor)
-    reason = _require_text(reason, messages.REASON_REQUIRED)
-    case = _lock_case(case)
-    if case.state != SelectionCase.State.PAUSED:
-        raise WorkflowError(messages.CASE_NOT_PAUSED, code="case_not_paused")
-    case.state = SelectionCase.State.ACTIVE
-    tracked_save(case, actor=actor, reason=reason, update_fields=["state"], clean=False)
-    _record(actor=actor, case=case, action=Action.RESUME, opinion=reason)
-    return case
+    """Resume a paused case."""
+    return _change_state(Act.RESUME, actor=actor, case=case, reason=reason, state=SelectionCase.State.ACTIVE,
+                         trail=Action.RESUME)
 
 
 @transaction.atomic
 def case_terminate(*, actor, case: SelectionCase, reason: str) -> SelectionCase:
-    _require_runner(actor)
-    reason = _require_text(reason, messages.REASON_REQUIRED)
-    case = _lock_case(case)
-    if case.state not in (SelectionCase.State.ACTIVE, SelectionCase.State.PAUSED):
-        raise WorkflowError(messages.CASE_ENDED.format(state=case.get_state_display()), code="case_ended")
-    case.state = SelectionCase.State.TERMINATED
-    tracked_save(case, actor=actor, reason=reason, update_fields=["state"], clean=False)
-    _record(actor=actor, case=case, action=Action.TERMINATE, opinion=reason)
-    return case
+    """End an active or paused case for good."""
+    return _change_state(Act.TERMINATE, actor=actor, case=case, reason=reason,
+                         state=SelectionCase.State.TERMINATED, trail=Action.TERMINATE)
+

@@ -8,6 +8,7 @@ from django.utils import timezone
 from cadre_office.history import tracked_save
 from cadres.services.cadres import cadre_update, post_end, post_start
 from selection import messages
+from selection.actions import Action as Act
 from selection.models import (
     Candidate,
     CaseStep,
@@ -30,12 +31,10 @@ from selection.services.base import (
     _active_candidates,
     _complete_step,
     _jsonable,
-    _lock_case,
-    _lock_step,
-    _may_decide,
+    _locked,
+    _missing_reason,
+    _opinion,
     _record,
-    _require_active,
-    _require_runner,
     _require_text,
     _stop_candidate,
 )
@@ -71,23 +70,17 @@ def _appoint(*, actor, case: SelectionCase) -> list[int]:
 
 @transaction.atomic
 def step_submit(*, actor, case: SelectionCase, number: int, data: dict | None = None, opinion: str = "",
-                today: dt.date | None = None) -> CaseStep:
+                missing_reason: str = "", today: dt.date | None = None) -> CaseStep:
     """Submit the current step with its record ``data``; a record step is then done, a gate awaits a decision.
 
-    ``today`` (default: the local date) is the date the negative list is checked on when ``data`` has no
-    ``"date"``, and the date the probation review must not precede.
+    Refused unless ``allowed_actions`` allows the submission; then the step's rule checks ``data``, an
+    opinion is required where the step asks for one, and records the step requires but nobody uploaded
+    need ``missing_reason`` (kept in the trail). ``today`` (default: the local date) is the date the
+    negative list is checked on when ``data`` has no ``"date"``, and the date the probation review must
+    not precede.
     """
-    _require_runner(actor)
     today = today or timezone.localdate()
-    case = _lock_case(case)
-    _require_active(case)
-    if number != case.current_step:
-        raise WorkflowError(messages.STEP_NOT_CURRENT.format(current=case.current_step, number=number),
-                            code="step_not_current")
-    step = _lock_step(case, number)
-    if step.state not in (CaseStep.State.OPEN, CaseStep.State.RETURNED):
-        raise WorkflowError(messages.STEP_NOT_SUBMITTABLE.format(number=number, state=step.get_state_display()),
-                            code="step_not_submittable")
+    case, step, verdict = _locked(Act.SUBMIT, actor=actor, case=case, number=number)
     data = _jsonable(data)
     rule = step.definition.rule
     check_required_keys(number, rule, data)
@@ -107,6 +100,10 @@ def step_submit(*, actor, case: SelectionCase, number: int, data: dict | None = 
         appointed = list(case.candidates.select_related("cadre").filter(state=Candidate.State.APPOINTED))
         check_probation(data, decided_on=case.decided_on, appointed=appointed, today=today)
 
+    opinion = _opinion(opinion, required=step.definition.opinion_required,
+                       message=messages.SUBMIT_OPINION_REQUIRED.format(number=number))
+    missing_reason = _missing_reason(verdict, step, missing_reason)
+
     # Every rule holds: from here on the submission is written.
     if meeting is not None:
         _store_votes(step, meeting.votes)
@@ -116,32 +113,14 @@ def step_submit(*, actor, case: SelectionCase, number: int, data: dict | None = 
     if rule == Rule.APPOINTMENT:
         detail["appointed"] = _appoint(actor=actor, case=case)
     reason = f"提交第{number}步"
-    _record(actor=actor, case=case, action=Action.SUBMIT, step=step, opinion=opinion, **detail)
+    _record(actor=actor, case=case, action=Action.SUBMIT, step=step, opinion=opinion, missing=verdict.missing,
+            missing_reason=missing_reason, **detail)
     if step.definition.is_gate:
         step.state = CaseStep.State.SUBMITTED
         tracked_save(step, actor=actor, reason=reason, clean=False)
     else:
         _complete_step(actor=actor, case=case, step=step, reason=reason)
     return step
-
-
-def _lock_submitted_gate(*, actor, case: SelectionCase, number: int) -> tuple[SelectionCase, CaseStep]:
-    """Lock the case and the step, then check (on the locked rows) that the step awaits a decision."""
-    case = _lock_case(case)
-    _require_active(case)
-    step = _lock_step(case, number)
-    if not step.definition.is_gate:
-        raise WorkflowError(messages.STEP_NOT_GATE.format(number=number), code="step_not_gate")
-    if step.state == CaseStep.State.DONE:
-        raise WorkflowError(messages.STEP_ALREADY_DECIDED.format(number=number), code="step_already_decided")
-    if step.state != CaseStep.State.SUBMITTED:
-        raise WorkflowError(messages.STEP_NOT_SUBMITTED.format(number=number), code="step_not_submitted")
-    if step.submitted_by_id == actor.pk:
-        raise WorkflowError(messages.SELF_APPROVAL, code="self_approval")
-    if not _may_decide(actor, step.definition):
-        raise WorkflowError(messages.NOT_APPROVER.format(number=number, role=step.definition.decided_by_role
-                                                          or "指定审批人"), code="not_approver")
-    return case, step
 
 
 def _decide_meeting(*, actor, case: SelectionCase, step: CaseStep) -> list[int]:
@@ -180,17 +159,26 @@ def _decide_probation(*, actor, step: CaseStep, case: SelectionCase, today: dt.d
     return outcome
 
 
+def _lock_submitted_gate(action: Act, *, actor, case: SelectionCase, number: int):
+    """Lock the case and the step, then check (on the locked rows) that ``actor`` may decide it now."""
+    return _locked(action, actor=actor, case=case, number=number)
+
+
 @transaction.atomic
-def step_approve(*, actor, case: SelectionCase, number: int, opinion: str = "",
+def step_approve(*, actor, case: SelectionCase, number: int, opinion: str = "", missing_reason: str = "",
                  today: dt.date | None = None) -> CaseStep:
     """Approve a submitted gate, once: the step is done and the next one opens.
 
-    Approving step 13 fixes the decision date (``meeting_date``) and drops the candidates without a
-    majority; approving step 16 confirms or removes each appointed cadre (a removed one's post ends
-    ``today``, by default the local date).
+    An opinion is required where the step asks for one, and records still missing need the approver's
+    own ``missing_reason``. Approving step 13 fixes the decision date (``meeting_date``) and drops the
+    candidates without a majority; approving step 16 confirms or removes each appointed cadre (a removed
+    one's post ends ``today``, by default the local date).
     """
     today = today or timezone.localdate()
-    case, step = _lock_submitted_gate(actor=actor, case=case, number=number)
+    case, step, verdict = _lock_submitted_gate(Act.APPROVE, actor=actor, case=case, number=number)
+    opinion = _opinion(opinion, required=step.definition.opinion_required,
+                       message=messages.APPROVE_OPINION_REQUIRED.format(number=number))
+    missing_reason = _missing_reason(verdict, step, missing_reason)
     rule = step.definition.rule
     detail = {}
     if rule == Rule.DECISION_VOTE:
@@ -198,7 +186,8 @@ def step_approve(*, actor, case: SelectionCase, number: int, opinion: str = "",
     elif rule == Rule.PROBATION:
         detail["results"] = _decide_probation(actor=actor, step=step, case=case, today=today)
     step.decided_by, step.decided_at = actor, timezone.now()
-    _record(actor=actor, case=case, action=Action.APPROVE, step=step, opinion=opinion, **detail)
+    _record(actor=actor, case=case, action=Action.APPROVE, step=step, opinion=opinion, missing=verdict.missing,
+            missing_reason=missing_reason, **detail)
     _complete_step(actor=actor, case=case, step=step, reason=f"审批同意第{number}步")
     return step
 
@@ -207,7 +196,7 @@ def step_approve(*, actor, case: SelectionCase, number: int, opinion: str = "",
 def step_return(*, actor, case: SelectionCase, number: int, opinion: str) -> CaseStep:
     """Send a submitted gate back for changes, with an opinion saying what to change."""
     opinion = _require_text(opinion, messages.OPINION_REQUIRED)
-    case, step = _lock_submitted_gate(actor=actor, case=case, number=number)
+    case, step, _ = _lock_submitted_gate(Act.RETURN, actor=actor, case=case, number=number)
     step.state = CaseStep.State.RETURNED
     step.decided_by, step.decided_at = actor, timezone.now()
     tracked_save(step, actor=actor, reason=f"退回第{number}步", clean=False)

@@ -49,7 +49,7 @@ def test_a_runner_uploads_a_record_and_the_step_shows_it_present(client, wf, cas
     assert "✗ 分析研判报告" in page and 'data-testid="attachment-form"' in page
 
     response = upload(client, case, 1, "分析研判报告")
-    assert response.status_code == 302 and response.url == detail_url(case)
+    assert response.status_code == 302 and response.url == detail_url(case) + "#step-1"  # back at the step
     attachment = StepAttachment.objects.get()
     assert (attachment.step.number, attachment.record_name, attachment.uploaded_by) == (1, "分析研判报告", wf.staff)
     assert attachment.file.read() == PDF

@@ -15,13 +15,13 @@ from django.db import connection
 
 from selection import messages, services
 from selection.models import CaseStep, StepEvent
-from tests.selection.conftest import Workflow, ensure_default_template
+from tests.selection.conftest import MISSING_REASON, OPINION, Workflow, ensure_default_template
 
 
 def approve_in_thread(*, actor, case, barrier, results):
     try:
         barrier.wait(timeout=10)
-        services.step_approve(actor=actor, case=case, number=2)
+        services.step_approve(actor=actor, case=case, number=2, opinion=OPINION, missing_reason=MISSING_REASON)
         results.append(("ok", actor.username))
     except ValidationError as exc:
         results.append(("refused", exc.messages))
@@ -53,7 +53,8 @@ def test_concurrent_approvals_decide_the_step_once():
     else:
         for leader in leaders:
             try:
-                services.step_approve(actor=leader, case=case, number=2)
+                services.step_approve(actor=leader, case=case, number=2, opinion=OPINION,
+                                      missing_reason=MISSING_REASON)
                 results.append(("ok", leader.username))
             except ValidationError as exc:
                 results.append(("refused", exc.messages))

@@ -153,7 +153,7 @@ def test_reminders_run_a_fixed_number_of_queries(wf, django_assert_max_num_queri
 
 
 def test_the_inbox_and_the_case_list_show_the_reminders(client, wf, in_publicity, monkeypatch):
-    monkeypatch.setattr("selection.views.timezone.localdate", lambda: D(2025, 3, 20))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: D(2025, 3, 20))
     log_in(client, wf.leader)
     for name in ("inbox", "case_list"):
         response = client.get(reverse(f"selection:{name}"))

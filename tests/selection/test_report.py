@@ -31,7 +31,8 @@ def case(db):
     case = SelectionCase.objects.create(number="2026-007", title="法规科副科长选拔", department=department,
                                         post_title="法规科副科长", level="52", template=template, current_step=3,
                                         created_by=staff)
-    candidate = Candidate.objects.create(case=case, cadre=CadreFactory(name="张候选", department=department))
+    candidate = Candidate.objects.create(case=case, number=1,
+                                         cadre=CadreFactory(name="张候选", department=department))
     for definition in template.steps.all():
         step = CaseStep.objects.create(case=case, definition=definition, number=definition.number,
                                        state="done" if definition.number < 3 else "waiting")

@@ -192,10 +192,11 @@ def test_veto_outside_a_veto_step_is_refused(wf, case):
 
 
 def test_self_approval_is_refused(wf, case):
-    """Step 10 is decided by personnel staff: the one who submitted it may not approve it."""
+    """A 人事干部 named an approver of step 10 (人事部门负责人) may not approve what they submitted."""
+    case.steps.get(number=10).definition.approvers.add(wf.staff)
     wf.advance(case, through=9)
-    services.step_submit(actor=wf.staff, case=case, number=10)
-    refused(lambda: services.step_approve(actor=wf.staff, case=case, number=10), messages.SELF_APPROVAL, case)
+    wf.submit(case, 10)
+    refused(lambda: wf.approve(case, 10, actor=wf.staff), messages.SELF_APPROVAL, case)
 
 
 def test_only_personnel_staff_run_a_case(wf, case):
@@ -222,7 +223,7 @@ def test_named_approver_may_decide_without_the_role(wf, case):
     wf.submit(case, 2)
     head = role_user("科室负责人")
     case.steps.get(number=2).definition.approvers.add(head)
-    services.step_approve(actor=head, case=case, number=2)
+    wf.approve(case, 2, actor=head)
     assert case.steps.get(number=2).decided_by == head
 
 

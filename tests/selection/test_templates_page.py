@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 
 from cadre_office.accounts.roles import Role
 from cadre_office.audit.models import AuditEvent
-from selection import templates
+from selection import messages
 from selection.models import WorkflowTemplate
+from selection.services import step_definition_update
 from tests.factories import log_in
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,7 @@ def test_editing_a_step_of_an_unused_current_template_keeps_history_and_one_audi
     response = client.post(edit_url(step), {
         "name": "提出初步动议", "actor_text": "人事部门→主要负责人", "decided_by_role": Role.LEADER,
         "approvers": [wf.leader2.pk], "required_records": "动议材料\n\n初步建议\n分管领导意见\n",
+        "missing_materials": "confirm", "opinion_required": "on",
     })
     assert response.status_code == 302
     step.refresh_from_db()
@@ -76,7 +78,7 @@ def test_a_used_template_is_refused_and_a_new_version_takes_the_edits(client, wf
     log_in(client, wf.staff)
     assert "新建版本" in client.get(URL).content.decode()
     response = client.post(edit_url(step1), {"name": "改名", "actor_text": "", "decided_by_role": Role.LEADER,
-                                             "required_records": "动议材料"})
+                                             "required_records": "动议材料", "missing_materials": "confirm"})
     assert response.status_code == 200
     assert "不能直接修改" in response.content.decode() and "新建版本" in response.content.decode()
     step1.refresh_from_db()
@@ -86,8 +88,9 @@ def test_a_used_template_is_refused_and_a_new_version_takes_the_edits(client, wf
     v1.refresh_from_db()
     v2 = WorkflowTemplate.objects.get(is_current=True)
     assert (v2.version, v2.name, v1.is_current) == (2, v1.name, False)
-    assert list(v2.steps.values_list("number", "name", "kind", "decided_by_role", "required_records", "rule")) == \
-        list(v1.steps.values_list("number", "name", "kind", "decided_by_role", "required_records", "rule"))
+    fields = ("number", "name", "kind", "decided_by_role", "required_records", "missing_materials",
+              "opinion_required", "rule")
+    assert list(v2.steps.values_list(*fields)) == list(v1.steps.values_list(*fields))
     assert v2.steps.count() == 16
     assert list(v2.steps.get(number=2).approvers.all()) == [wf.leader2]
     assert AuditEvent.objects.filter(object_type="selection.workflowtemplate", object_id=str(v2.pk),
@@ -97,7 +100,8 @@ def test_a_used_template_is_refused_and_a_new_version_takes_the_edits(client, wf
     # The new version is unused, so its steps can be edited; version 1 keeps its own.
     step2 = v2.steps.get(number=2)
     response = client.post(edit_url(step2), {"name": "提出动议（新）", "actor_text": "人事部门",
-                                             "decided_by_role": Role.LEADER, "required_records": "动议材料"})
+                                             "decided_by_role": Role.LEADER, "required_records": "动议材料",
+                                             "missing_materials": "block", "opinion_required": "on"})
     assert response.status_code == 302
     assert v1.steps.get(number=2).name == "提出动议"
 
@@ -115,9 +119,9 @@ def test_a_gate_without_any_decider_is_refused(client, wf):
     step = WorkflowTemplate.objects.get(is_current=True).steps.get(number=12)
     log_in(client, wf.staff)
     response = client.post(edit_url(step), {"name": step.name, "actor_text": "纪检监察", "decided_by_role": "",
-                                            "required_records": "廉政意见"})
+                                            "required_records": "廉政意见", "missing_materials": "confirm"})
     assert response.status_code == 200
-    assert templates.GATE_NEEDS_DECIDER in response.content.decode()
+    assert messages.GATE_NEEDS_DECIDER in response.content.decode()
     step.refresh_from_db()
     assert step.decided_by_role == Role.DISCIPLINE
     assert not step_audits(step).exists()
@@ -126,10 +130,10 @@ def test_a_gate_without_any_decider_is_refused(client, wf):
 def test_the_service_refuses_an_unknown_role_and_blank_record_names(wf):
     step = WorkflowTemplate.objects.get(is_current=True).steps.get(number=1)
     with pytest.raises(ValidationError) as exc:
-        templates.step_definition_update(actor=wf.staff, step=step, name="分析研判", actor_text="人事部门",
+        step_definition_update(actor=wf.staff, step=step, name="分析研判", actor_text="人事部门",
                                          decided_by_role=Role.AUDIT_ADMIN, approvers=[],
                                          required_records=["分析研判报告", "  "])
     assert set(exc.value.message_dict) == {"decided_by_role", "required_records"}
     # A record step may stay without a decider.
-    templates.step_definition_update(actor=wf.staff, step=step, name="分析研判", actor_text="人事部门",
+    step_definition_update(actor=wf.staff, step=step, name="分析研判", actor_text="人事部门",
                                      decided_by_role="", approvers=[], required_records=["分析研判报告"])

@@ -124,7 +124,7 @@ def test_discipline_inspection_sees_a_case_once_step_12_is_submitted(client, wf,
     assert client.get(detail_url(early)).status_code == 404
     page = client.get(detail_url(case))
     assert page.status_code == 200
-    assert page.context["current"].can_decide
+    assert page.context["current"].actions["approve"]
     assert [s.number for s in client.get(reverse("selection:inbox")).context["steps"]] == [12]
 
 
@@ -161,7 +161,8 @@ def test_the_case_page_shows_the_sixteen_steps_and_the_submit_form_to_staff(clie
 
 def test_staff_submit_a_record_step_through_the_page(client, wf, case):
     log_in(client, wf.staff)
-    response = client.post(reverse("selection:step_submit", args=[case.pk, 1]), {"opinion": "研判完毕"})
+    response = client.post(reverse("selection:step_submit", args=[case.pk, 1]),
+                           {"opinion": "研判完毕", "missing_reason": "报告待签批后上传"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.current_step == 2
@@ -189,7 +190,7 @@ def test_a_leader_approves_a_submitted_gate_from_the_inbox_through_the_page(clie
     assert 'data-testid="decide-form"' in page.content.decode()
 
     response = client.post(reverse("selection:step_decide", args=[case.pk, 2]),
-                           {"decision": "approve", "opinion": "同意启动"})
+                           {"decision": "approve", "opinion": "同意启动", "missing_reason": "动议材料会后补交"})
     assert response.status_code == 302
     step = case.steps.get(number=2)
     assert (step.state, step.decided_by) == (CaseStep.State.DONE, wf.leader)
@@ -252,8 +253,11 @@ def test_discipline_inspection_may_veto_at_step_12(client, wf, case):
 
 
 def test_the_inbox_leaves_out_the_users_own_submissions(client, wf, case):
+    # Both personnel officers are named approvers of step 10 (as 人事部门负责人 might be).
+    case.steps.get(number=10).definition.approvers.add(wf.staff, wf.staff2)
     wf.advance(case, through=9)
-    services.step_submit(actor=wf.staff2, case=case, number=10, data={})  # a gate decided by 人事干部
+    services.step_submit(actor=wf.staff2, case=case, number=10, data={}, opinion="档案审核无异常",
+                         missing_reason="审核表待签字")
     log_in(client, wf.staff2)
     assert list(client.get(reverse("selection:inbox")).context["steps"]) == []
     assert 'data-testid="decide-form"' not in client.get(detail_url(case)).content.decode()
@@ -271,13 +275,13 @@ def test_the_nav_shows_the_inbox_count_to_deciders(client, wf, case):
 
 
 def test_the_inbox_holds_only_gates_of_the_users_role(client, wf, case):
-    wf.advance(case, through=9)
-    wf.submit(case, 10)  # decided by 人事干部
+    wf.advance(case, through=11)
+    wf.submit(case, 12)  # decided by 纪检监察
     log_in(client, wf.leader)
     assert list(client.get(reverse("selection:inbox")).context["steps"]) == []
     client.logout()
-    log_in(client, wf.staff2)
-    assert [s.number for s in client.get(reverse("selection:inbox")).context["steps"]] == [10]
+    log_in(client, wf.discipline)
+    assert [s.number for s in client.get(reverse("selection:inbox")).context["steps"]] == [12]
 
 
 # --- query counts -----------------------------------------------------------------------------------
@@ -313,19 +317,34 @@ def test_the_case_page_runs_a_fixed_number_of_queries(client, wf, case, django_a
 # --- the step form ----------------------------------------------------------------------------------
 
 
-def test_the_vote_lines_are_parsed_into_ballots():
+def _meeting_step():
+    return StepDefinition(number=6, name="会议推荐", rule=StepDefinition.Rule.RECOMMENDATION_VOTE)
+
+
+def test_the_vote_lines_are_parsed_into_ballots(wf, case):
+    # Votes name a candidate by its 人选编号 within the case (the candidate table's first column); the
+    # service is handed the candidate's id.
+    second = case.candidates.get(number=2)
     form = StepSubmitForm({"meeting_date": "2025-02-10", "members_due": "7", "attending": "6",
-                           "votes": "张委员,12,同意\n李委员，12，缓议\n"}, rule=StepDefinition.Rule.RECOMMENDATION_VOTE)
+                           "votes": "张委员,2,同意\n李委员，2，缓议\n"}, definition=_meeting_step(),
+                          candidates=case.candidates.all())
     assert form.is_valid(), form.errors
-    assert form.data_for_service()["votes"] == [{"member": "张委员", "candidate": "12", "choice": "agree"},
-                                                {"member": "李委员", "candidate": "12", "choice": "defer"}]
+    assert form.data_for_service()["votes"] == [{"member": "张委员", "candidate": second.pk, "choice": "agree"},
+                                                {"member": "李委员", "candidate": second.pk, "choice": "defer"}]
 
 
-def test_a_malformed_vote_line_is_an_error_on_the_field():
+def test_a_malformed_vote_line_is_an_error_on_the_field(wf, case):
     form = StepSubmitForm({"meeting_date": "2025-02-10", "members_due": "7", "attending": "6",
-                           "votes": "张委员,12"}, rule=StepDefinition.Rule.RECOMMENDATION_VOTE)
+                           "votes": "张委员,2"}, definition=_meeting_step(), candidates=case.candidates.all())
     assert not form.is_valid()
     assert "第1行" in form.errors["votes"][0]
+
+
+def test_a_vote_for_a_number_outside_the_case_is_an_error_on_the_field(wf, case):
+    form = StepSubmitForm({"meeting_date": "2025-02-10", "members_due": "7", "attending": "6",
+                           "votes": "张委员,3,同意"}, definition=_meeting_step(), candidates=case.candidates.all())
+    assert not form.is_valid()
+    assert form.errors["votes"] == ["人选编号“3”不是本次工作的人选"]
 
 
 def test_the_timeline_shows_what_a_step_recorded(client, wf):

@@ -14,14 +14,13 @@ from django.core.exceptions import ValidationError
 from cadre_office.audit.models import AuditEvent
 from selection.models import CalendarDay, CalendarYear
 from selection.models.calendar import DAY_OUTSIDE_YEAR, WORKDAY_NOT_WEEKEND
+from selection.services import calendar_year_save
+from selection.services.calendar import DUPLICATE_DAY, NO_DAYS
 from selection.workdays import (
-    DUPLICATE_DAY,
-    NO_DAYS,
     UNKNOWN_CALENDAR_YEAR,
     UnknownCalendarYear,
     WorkdayCalendar,
     add_working_days,
-    calendar_year_save,
     inspection_notice_ok,
     is_working_day,
     publicity_end,

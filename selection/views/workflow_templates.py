@@ -2,7 +2,8 @@
 
 Personnel staff (``selection.change_stepdefinition``) see the versions and the current one's
 sixteen steps, edit a step while no case uses the current version, and otherwise make a new
-version first (see ``selection.templates`` for the rule). Rules are code and shown read-only.
+version first (see ``selection.services.workflow_templates`` for the rule). Rules are code and shown
+read-only.
 """
 
 from django import forms
@@ -15,12 +16,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView
-from django.views.generic import TemplateView as BaseTemplateView
+from django.views.generic import FormView, TemplateView
 
 from cadre_office.views import ServiceFormMixin
 from selection.models import StepDefinition, WorkflowTemplate
-from selection.templates import DECIDING_ROLES, step_definition_update, template_in_use, template_new_version
+from selection.services import step_definition_update, template_new_version
+from selection.services.workflow_templates import APPROVER_ROLES, DECIDING_ROLES, template_in_use
 
 EDIT = "selection.change_stepdefinition"
 
@@ -40,16 +41,23 @@ class StepDefinitionForm(forms.Form):
     actor_text = forms.CharField(label="承办", max_length=60, required=False, help_text="如：人事部门、党组、考察组")
     decided_by_role = forms.ChoiceField(label="审批角色", required=False,
                                         choices=[("", "（不指定）"), *[(r.value, r.label) for r in DECIDING_ROLES]],
-                                        help_text="审批关口由该角色的任一人员审批；记录类步骤留空")
+                                        help_text="审批关口由该角色的任一人员审批；记录类步骤留空。"
+                                                  "人事干部负责提交，不能作为审批角色")
     approvers = ApproverChoiceField(label="指定审批人", required=False, queryset=get_user_model().objects.none(),
-                                    help_text="指定后，这些人员也可审批本关口（可多选）")
+                                    help_text="指定后，这些人员也可审批本关口（可多选），如人事部门负责人；"
+                                              "任何人都不能审批本人提交的步骤")
     required_records = forms.CharField(label="须有材料", required=False, widget=forms.Textarea(attrs={"rows": 5}),
                                        help_text="每行一项材料的名称")
+    missing_materials = forms.ChoiceField(label="缺少材料时", choices=StepDefinition.MissingMaterials.choices,
+                                          help_text="须有材料未上传时：填写原因后仍可提交、审批（原因记入办理记录和纪实表），"
+                                                    "或须先上传才能提交、审批")
+    opinion_required = forms.BooleanField(label="须填写意见", required=False,
+                                          help_text="提交本步须填写办理意见；审批关口同意时也须填写审批意见")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approvers"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in DECIDING_ROLES])
+            get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in APPROVER_ROLES])
             .distinct().order_by("username")
         )
 
@@ -57,7 +65,7 @@ class StepDefinitionForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["required_records"].splitlines() if line.strip()]
 
 
-class TemplateView(LoginRequiredMixin, PermissionRequiredMixin, BaseTemplateView):
+class WorkflowTemplateDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """The versions, and the current version's steps with an edit link each (while no case uses it)."""
 
     permission_required = EDIT
@@ -75,7 +83,7 @@ class TemplateView(LoginRequiredMixin, PermissionRequiredMixin, BaseTemplateView
         )
 
 
-class StepUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, FormView):
+class StepDefinitionUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, FormView):
     """Edit one step of the current template; the service refuses it while a case uses the template."""
 
     permission_required = EDIT
@@ -93,7 +101,8 @@ class StepUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMix
     def get_initial(self):
         step = self.step
         return {"name": step.name, "actor_text": step.actor, "decided_by_role": step.decided_by_role,
-                "approvers": list(step.approvers.all()), "required_records": "\n".join(step.required_records)}
+                "approvers": list(step.approvers.all()), "required_records": "\n".join(step.required_records),
+                "missing_materials": step.missing_materials, "opinion_required": step.opinion_required}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(step=self.step, template=self.step.template,
@@ -103,13 +112,15 @@ class StepUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMix
         data = form.cleaned_data
         return step_definition_update(actor=self.request.user, step=self.step, name=data["name"],
                                       actor_text=data["actor_text"], decided_by_role=data["decided_by_role"],
-                                      approvers=data["approvers"], required_records=data["required_records"])
+                                      approvers=data["approvers"], required_records=data["required_records"],
+                                      missing_materials=data["missing_materials"],
+                                      opinion_required=data["opinion_required"])
 
     def get_success_url(self):
-        return reverse("selection:template")
+        return reverse("selection:workflow_template_detail")
 
 
-class NewVersionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class WorkflowTemplateNewVersionView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """POST: copy the current template into a new version that new cases will use."""
 
     permission_required = EDIT
@@ -126,4 +137,4 @@ class NewVersionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         else:
             messages.success(request, f"已新建第{new.version}版，新发起的选拔任用工作将使用此版本；"
                                        f"进行中的工作仍按原版本办理。")
-        return redirect("selection:template")
+        return redirect("selection:workflow_template_detail")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.generic import FormView
 
 from selection.models import CalendarDay, CalendarYear
-from selection.workdays import calendar_year_save
+from selection.services import calendar_year_save
 
 KIND_WORDS = {"休": CalendarDay.Kind.HOLIDAY, "班": CalendarDay.Kind.WORKDAY}
 LINE_HELP = "每行一天：日期 休/班 名称，例如“2027-10-01 休 国庆节”“2027-09-26 班 国庆节调休上班”。"
@@ -47,7 +47,7 @@ class HolidayYearForm(forms.Form):
         return parsed
 
 
-class HolidayCalendarView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class CalendarYearEditView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     """Enter or correct one year's arrangement; list the years entered so far."""
 
     permission_required = "selection.change_calendarday"

@@ -11,31 +11,33 @@ steps point at that version's step definitions. So a version that a case uses is
 - Versions that are no longer current are history and are never edited.
 
 What may be edited: a step's name, who handles it (承办), the deciding role, the named
-approvers and the records it needs. A step's kind (record or gate) and its rule are code
+approvers, the records it needs, what a missing record does (block, or confirm with a reason)
+and whether an opinion is required. A step's kind (record or gate) and its rule are code
 (``selection.rules``), so they are shown but not edited here.
+
+A gate's deciding role is never the role that submits the steps (人事干部): nobody approves their
+own submission, so in a bureau with one 人事干部 such a gate could never be passed. A personnel
+officer who decides (人事部门负责人) is named as an approver instead.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from cadre_office.accounts.roles import ADMIN_ROLES, Role
+from cadre_office.accounts.roles import ADMIN_ROLES, ROLE_PERMISSIONS, Role
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
+from selection import messages
 from selection.models import StepDefinition, WorkflowTemplate
+from selection.permissions import RUN
 
-# The roles that may decide a gate: every role but the three administrators (who hold no selection data).
-DECIDING_ROLES = [role for role in Role if role not in ADMIN_ROLES]
-
-TEMPLATE_IN_USE = "该流程模板（第{version}版）已有{count}项选拔任用工作使用，不能直接修改；请先“新建版本”，再修改新版本"
-TEMPLATE_NOT_CURRENT = "只能修改新建工作使用的当前版本（第{version}版不是当前版本）"
-NAME_REQUIRED = "请填写步骤名称"
-BAD_ROLE = "“{role}”不是可以审批的角色"
-RECORD_NAME_BLANK = "材料名称不能为空"
-RECORD_NAME_TOO_LONG = "材料名称不能超过60个字：{name}"
-RECORD_NAME_DUPLICATE = "材料名称重复：{name}"
-GATE_NEEDS_DECIDER = "审批关口须指定审批角色或审批人"
-APPROVER_INACTIVE = "审批人{name}的账号已停用"
+# The roles that submit the steps: they cannot also be a gate's deciding role.
+SUBMITTING_ROLES = [role for role in Role if RUN in ROLE_PERMISSIONS.get(role, ())]
+# The roles that may decide a gate: neither the three administrators (who hold no selection data) nor
+# the submitting roles.
+DECIDING_ROLES = [role for role in Role if role not in ADMIN_ROLES and role not in SUBMITTING_ROLES]
+# Who may be named an approver: anyone but the administrators (a 人事干部 who heads the office too).
+APPROVER_ROLES = [role for role in Role if role not in ADMIN_ROLES]
 
 
 def template_in_use(template: WorkflowTemplate) -> int:
@@ -62,6 +64,7 @@ def template_new_version(*, actor, template: WorkflowTemplate) -> WorkflowTempla
     for step in template.steps.order_by("number").prefetch_related("approvers"):
         copy = StepDefinition(template=new, number=step.number, name=step.name, kind=step.kind, actor=step.actor,
                               decided_by_role=step.decided_by_role, required_records=list(step.required_records),
+                              missing_materials=step.missing_materials, opinion_required=step.opinion_required,
                               rule=step.rule)
         tracked_save(copy, actor=actor, reason=f"由第{template.version}版新建版本", clean=False)
         approvers = list(step.approvers.all())
@@ -89,11 +92,11 @@ def _clean_records(required_records) -> list[str]:
     for raw in required_records:
         name = (raw or "").strip()
         if not name:
-            errors.append(RECORD_NAME_BLANK)
+            errors.append(messages.STEP_RECORD_NAME_BLANK)
         elif len(name) > 60:
-            errors.append(RECORD_NAME_TOO_LONG.format(name=name))
+            errors.append(messages.STEP_RECORD_NAME_TOO_LONG.format(name=name))
         elif name in names:
-            errors.append(RECORD_NAME_DUPLICATE.format(name=name))
+            errors.append(messages.STEP_RECORD_NAME_DUPLICATE.format(name=name))
         else:
             names.append(name)
     if errors:
@@ -103,33 +106,44 @@ def _clean_records(required_records) -> list[str]:
 
 @transaction.atomic
 def step_definition_update(*, actor, step: StepDefinition, name: str, actor_text: str, decided_by_role: str,
-                           approvers, required_records) -> StepDefinition:
+                           approvers, required_records, missing_materials: str | None = None,
+                           opinion_required: bool | None = None) -> StepDefinition:
     """Change one step of the current template, if no case uses that template yet (see the module).
 
     ``actor_text`` is the 承办 field (``StepDefinition.actor``); ``approvers`` are users;
-    ``required_records`` a list of record names. Refused (``ValidationError``, in Chinese)
-    when the template is not current or a case uses it, when the role is not a deciding
-    role, when a record name is blank, duplicated or too long, or when a gate would have
-    neither a deciding role nor an approver. One history row and one audit row per edit.
+    ``required_records`` a list of record names; ``missing_materials`` and ``opinion_required``
+    (left as they are when None) what a missing record does and whether an opinion is required.
+    Refused (``ValidationError``, in Chinese) when the template is not current or a case uses it,
+    when the role is not a deciding role (a submitting role never is), when a record name is
+    blank, duplicated or too long, or when a gate would have neither a deciding role nor an
+    approver. One history row and one audit row per edit.
     """
     step = StepDefinition.objects.select_for_update().select_related("template").get(pk=step.pk)
     template = WorkflowTemplate.objects.select_for_update().get(pk=step.template_id)
     if not template.is_current:
-        raise ValidationError(TEMPLATE_NOT_CURRENT.format(version=template.version), code="template_not_current")
+        raise ValidationError(messages.TEMPLATE_NOT_CURRENT.format(version=template.version),
+                              code="template_not_current")
     used = template_in_use(template)
     if used:
-        raise ValidationError(TEMPLATE_IN_USE.format(version=template.version, count=used), code="template_in_use")
+        raise ValidationError(messages.TEMPLATE_IN_USE.format(version=template.version, count=used),
+                              code="template_in_use")
 
     name, actor_text, decided_by_role = (name or "").strip(), (actor_text or "").strip(), decided_by_role or ""
     approvers = list(approvers or [])
+    missing_materials = missing_materials or step.missing_materials
+    opinion_required = step.opinion_required if opinion_required is None else bool(opinion_required)
     errors = {}
     if not name:
-        errors["name"] = [NAME_REQUIRED]
-    if decided_by_role and decided_by_role not in DECIDING_ROLES:
-        errors["decided_by_role"] = [BAD_ROLE.format(role=decided_by_role)]
+        errors["name"] = [messages.STEP_NAME_REQUIRED]
+    if decided_by_role in SUBMITTING_ROLES:
+        errors["decided_by_role"] = [messages.ROLE_SUBMITS.format(role=decided_by_role)]
+    elif decided_by_role and decided_by_role not in DECIDING_ROLES:
+        errors["decided_by_role"] = [messages.BAD_ROLE.format(role=decided_by_role)]
+    if missing_materials not in StepDefinition.MissingMaterials.values:
+        errors["missing_materials"] = [messages.BAD_MISSING_MATERIALS]
     inactive = [user for user in approvers if not user.is_active]
     if inactive:
-        errors["approvers"] = [APPROVER_INACTIVE.format(name=user.get_full_name() or user.get_username())
+        errors["approvers"] = [messages.APPROVER_INACTIVE.format(name=user.get_full_name() or user.get_username())
                                for user in inactive]
     try:
         records = _clean_records(required_records or [])
@@ -137,18 +151,21 @@ def step_definition_update(*, actor, step: StepDefinition, name: str, actor_text
         errors.update(exc.message_dict)
         records = []
     if step.is_gate and not decided_by_role and not approvers:
-        errors["__all__"] = [GATE_NEEDS_DECIDER]
+        errors["__all__"] = [messages.GATE_NEEDS_DECIDER]
     if errors:
         raise ValidationError(errors)
 
     before = {"name": step.name, "actor": step.actor, "decided_by_role": step.decided_by_role,
               "approvers": sorted(step.approvers.values_list("username", flat=True)),
-              "required_records": list(step.required_records)}
+              "required_records": list(step.required_records), "missing_materials": step.missing_materials,
+              "opinion_required": step.opinion_required}
     step.name, step.actor, step.decided_by_role, step.required_records = name, actor_text, decided_by_role, records
+    step.missing_materials, step.opinion_required = missing_materials, opinion_required
     _set_approvers_quietly(step, approvers)
     tracked_save(step, actor=actor, reason="修改流程步骤")
     after = {"name": step.name, "actor": step.actor, "decided_by_role": step.decided_by_role,
-             "approvers": sorted(user.get_username() for user in approvers), "required_records": records}
+             "approvers": sorted(user.get_username() for user in approvers), "required_records": records,
+             "missing_materials": missing_materials, "opinion_required": opinion_required}
     changes = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
     audit_record(Event.UPDATE, actor=actor, obj=step,
                  detail={"template": str(template), "number": step.number, "changes": changes})
