@@ -36,8 +36,7 @@ from cadre_office.accounts.middleware import (
     owes_password_change,
     owes_second_factor,
 )
-from cadre_office.accounts.models import LoginSession
-from cadre_office.accounts.services import has_unseen_notices, login_session_record
+from cadre_office.accounts.services import has_unseen_notices, login_session_end, login_session_record
 from cadre_office.audit.context import client_ip
 from cadre_office.audit.services import Event, Outcome, audit_record
 
@@ -71,8 +70,7 @@ def on_logout(sender, request, user, **kwargs):
     if user is None:  # an anonymous visitor posted to the logout page
         return
     audit_record(Event.LOGOUT, actor=user, ip=client_ip(request))
-    if request.session.session_key:
-        LoginSession.objects.filter(session_key=request.session.session_key).delete()
+    login_session_end(session_key=request.session.session_key)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.on_login_failed")

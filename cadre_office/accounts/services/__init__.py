@@ -25,6 +25,7 @@ from cadre_office.accounts.services.accounts import (  # noqa: F401
     grant_needs_confirmation,
     is_operator,
     is_service_account,
+    login_session_end,
     login_session_follow,
     login_session_record,
     temporary_password,

@@ -408,6 +408,12 @@ def login_session_follow(*, old_key: str | None, new_key: str | None) -> None:
         LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
+def login_session_end(*, session_key: str | None) -> None:
+    """Forget the record of a session that logged out (its session row is flushed by Django)."""
+    if session_key:
+        LoginSession.objects.filter(session_key=session_key).delete()
+
+
 def login_session_record(*, user, session_key: str, ip: str | None) -> None:
     """Record the session a login opened, dropping the account's records of sessions that expired."""
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
