@@ -75,12 +75,12 @@ class RosterExport:
             Column("参加工作时间", _field("work_start_date"), 12),
             Column("全日制学历", lambda row: education.get(row[2][0], "") if row[2] else "", 14),
             Column("全日制学位", lambda row: row[2][1] if row[2] else "", 10),
-            Column("全日制毕业院校及专业", lambda row: row[2][2] if row[2] else "", 24),
+            Column("全日制毕业院校及专业", lambda row: row[2][2] if row[2] else "", 24, wrap=True),
             Column("在职学历", lambda row: education.get(row[3][0], "") if row[3] else "", 14),
             Column("在职学位", lambda row: row[3][1] if row[3] else "", 10),
-            Column("在职毕业院校及专业", lambda row: row[3][2] if row[3] else "", 24),
-            Column("工作单位", _field("department__name"), 14),
-            Column("现任职务", _field("current_post_title"), 18),
+            Column("在职毕业院校及专业", lambda row: row[3][2] if row[3] else "", 24, wrap=True),
+            Column("工作单位", _field("department__name"), 14, wrap=True),
+            Column("现任职务", _field("current_post_title"), 18, wrap=True),
             Column("职务层次", _label("current_level", labels["current_level"]), 12),
             Column("任现职时间", _field("current_post_start"), 12),
             Column("职级", _label("current_rank", labels["current_rank"]), 12),
@@ -89,8 +89,8 @@ class RosterExport:
             Column("籍贯", _field("native_place"), 10),
             Column("出生地", _field("birthplace"), 10),
             Column("健康状况", _field("health"), 8),
-            Column("专业技术职务", _field("professional_title"), 12),
-            Column("备注", _field("remarks"), 20),
+            Column("专业技术职务", _field("professional_title"), 12, wrap=True),
+            Column("备注", _field("remarks"), 20, wrap=True),
         ]
 
     def _rows(self):
