@@ -1,15 +1,18 @@
+from django.utils.functional import SimpleLazyObject
+
 from selection.permissions import DECIDE, RUN
-from selection.selectors import inbox_count, nav_counts
+from selection.selectors import NavCounts, inbox_count, nav_counts
 
 
 def selection_inbox(request):
-    """Expose to the navigation who sees 待我审批 and 待办, and their counts.
+    """Expose to the navigation who sees 待我审批 and 待办, and (lazily) their counts.
 
     待我审批 is for those who decide gates: holders of ``selection.decide_selection`` (局领导, 纪检监察) and
     personnel staff, who may be named approvers (人事部门负责人). 待办 is personnel staff's.
 
-    Deciders see their count on every page (one query, as before). Personnel staff see both counts on
-    the selection pages (one query); elsewhere only the links, so that the roster's pages, which they
+    ``selection_nav`` is counted only when a template reads it (a fragment such as the picker's lists
+    costs nothing): deciders' 待我审批 on every page (one query, as before); personnel staff's two counts
+    on the selection pages (one query), elsewhere only the links, so that the roster's pages, which they
     use most, cost no query for it.
     """
     user = getattr(request, "user", None)
@@ -20,8 +23,7 @@ def selection_inbox(request):
         return {}
     context = {"selection_inbox_visible": True, "selection_todos_visible": runs}
     if not runs:
-        context["selection_inbox_count"] = inbox_count(user)
+        context["selection_nav"] = SimpleLazyObject(lambda: NavCounts(inbox=inbox_count(user)))
     elif getattr(request.resolver_match, "namespace", "") == "selection":
-        counts = nav_counts(user)
-        context.update(selection_inbox_count=counts.inbox, selection_todo_count=counts.returned)
+        context["selection_nav"] = SimpleLazyObject(lambda: nav_counts(user))
     return context

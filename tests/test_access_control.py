@@ -157,6 +157,12 @@ MATRIX = [
     ("ask to reset a second factor", "get",
      lambda w: reverse("accounts:user_reset_otp", args=[w["users"]["人事干部"].pk]),
      {"系统管理员": 200, "安全管理员": 200}),
+    # Selection: personnel staff's 待办 and the candidate picker of a new case; 待我审批 for all who read cases.
+    ("selection to-dos", "get", lambda w: reverse("selection:todo_list"), {"人事干部": 200}),
+    ("selection candidate search", "get", lambda w: reverse("selection:candidate_search") + "?candidate_q=本科室",
+     {"人事干部": 200}),
+    ("selection inbox", "get", lambda w: reverse("selection:inbox"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
 ]
 
 
