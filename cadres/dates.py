@@ -24,24 +24,27 @@ class DatePrecision(models.TextChoices):
 
 
 class MonthDate(dt.date):
-    """A date known only to its month: the first of that month, shown as 2014.05."""
+    """A date known only to its month: the first of that month, shown as 2014.05 (``format_precise``).
+
+    ``str()`` stays the ISO date: database adapters write dates with it.
+    """
 
     precision = DatePrecision.MONTH
 
     def __new__(cls, year: int, month: int, day: int = 1):
         return super().__new__(cls, year, month, 1)
 
-    def __str__(self):
-        return f"{self:%Y.%m}"
-
     def __repr__(self):
         return f"MonthDate({self.year}, {self.month})"
 
 
 def precision_field() -> models.CharField:
-    """The ``<name>_precision`` column beside a date column that may be recorded to the month."""
-    return models.CharField("日期精度", max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
-                            editable=False)
+    """The ``<name>_precision`` column beside a date column that may be recorded to the month.
+
+    Editable as far as Django goes (the change history compares editable fields only), though no form
+    lists it: ``PrecisionDateFormMixin`` sets it from the date typed.
+    """
+    return models.CharField("日期精度", max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
 
 def precision_of(value) -> str:

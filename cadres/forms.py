@@ -7,6 +7,7 @@ from cadres import messages
 from cadres.codes import (
     PersonnelStatus,
 )
+from cadres.dates import PrecisionDateFormMixin
 from cadres.idnumbers import normalize_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
 
@@ -29,7 +30,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return "\u3000" * obj.depth + obj.name
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(PrecisionDateFormMixin, forms.ModelForm):
     """Basic data of a cadre. ``version`` carries the copy the user loaded (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -43,8 +44,6 @@ class CadreForm(forms.ModelForm):
         ]
         widgets = {
             "birth_date": DateInput(),
-            "party_join_date": DateInput(),
-            "work_start_date": DateInput(),
             "remarks": forms.Textarea(attrs={"rows": 3}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
         }
@@ -101,14 +100,13 @@ class StatusForm(forms.Form):
     reason = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class EducationForm(forms.ModelForm):
+class EducationForm(PrecisionDateFormMixin, forms.ModelForm):
     class Meta:
         model = Education
         fields = ["kind", "level", "degree", "school_major", "graduation_date"]
-        widgets = {"graduation_date": DateInput()}
 
 
-class PostStartForm(forms.ModelForm):
+class PostStartForm(PrecisionDateFormMixin, forms.ModelForm):
     """A new post (任职); the current one ends the day before unless it is held concurrently."""
 
     concurrent = forms.BooleanField(label="兼任（不免去现任职务）", required=False)
@@ -116,7 +114,6 @@ class PostStartForm(forms.ModelForm):
     class Meta:
         model = PostAssignment
         fields = ["department", "title", "level", "start_date", "document"]
-        widgets = {"start_date": DateInput()}
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,35 +121,34 @@ class PostStartForm(forms.ModelForm):
         self.fields["start_date"].required = True
 
 
-class PostEditForm(forms.ModelForm):
+class PostEditForm(PrecisionDateFormMixin, forms.ModelForm):
     """Correct a post record, or end it (免职)."""
 
     class Meta:
         model = PostAssignment
         fields = ["department", "title", "level", "start_date", "end_date", "document"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        widgets = {"end_date": DateInput()}
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"] = DepartmentChoiceField(label="任职单位", queryset=departments)
 
 
-class RankStartForm(forms.ModelForm):
+class RankStartForm(PrecisionDateFormMixin, forms.ModelForm):
     class Meta:
         model = RankAssignment
         fields = ["rank", "start_date", "document"]
-        widgets = {"start_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["start_date"].required = True
 
 
-class RankEditForm(forms.ModelForm):
+class RankEditForm(PrecisionDateFormMixin, forms.ModelForm):
     class Meta:
         model = RankAssignment
         fields = ["rank", "start_date", "end_date", "document"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        widgets = {"end_date": DateInput()}
 
 
 class RosterUploadForm(forms.Form):

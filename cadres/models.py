@@ -20,6 +20,7 @@ from cadres.codes import (
     PoliticalStatus,
     Rank,
 )
+from cadres.dates import precision_field
 from cadres.idnumbers import IdNumberError, mask_id_number, parse_id_number
 from cadres.pinyin import name_search_keys
 
@@ -116,7 +117,9 @@ class Cadre(models.Model):
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     political_status = models.CharField("政治面貌", max_length=2, choices=PoliticalStatus.choices)
     party_join_date = models.DateField("入党时间", null=True, blank=True)
+    party_join_date_precision = precision_field()
     work_start_date = models.DateField("参加工作时间", null=True, blank=True)
+    work_start_date_precision = precision_field()
     native_place = models.CharField("籍贯", max_length=50, blank=True)
     birthplace = models.CharField("出生地", max_length=50, blank=True)
     health = models.CharField("健康状况", max_length=50, blank=True)
@@ -142,8 +145,10 @@ class Cadre(models.Model):
         "职务层次", max_length=2, choices=LeadershipLevel.choices, blank=True, editable=False
     )
     current_post_start = models.DateField("任现职时间", null=True, blank=True, editable=False)
+    current_post_start_precision = precision_field()
     current_rank = models.CharField("职级", max_length=2, choices=Rank.choices, blank=True, editable=False)
     current_rank_start = models.DateField("任现职级时间", null=True, blank=True, editable=False)
+    current_rank_start_precision = precision_field()
 
     # Search keys derived from the name (cadres.pinyin), kept in step by ``save`` and ``clean``.
     name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False)
@@ -233,6 +238,7 @@ class Education(models.Model):
     degree = models.CharField("学位", max_length=50, blank=True, help_text="如：法学学士、公共管理硕士")
     school_major = models.CharField("毕业院校系及专业", max_length=200, blank=True)
     graduation_date = models.DateField("毕业时间", null=True, blank=True)
+    graduation_date_precision = precision_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -266,6 +272,7 @@ class PostAssignment(models.Model):
     title = models.CharField("职务名称", max_length=100)
     level = models.CharField("职务层次", max_length=2, choices=LeadershipLevel.choices, blank=True)
     start_date = models.DateField("任职时间", null=True, blank=True)
+    start_date_precision = precision_field()
     end_date = models.DateField("免职时间", null=True, blank=True)
     document = models.CharField("任免文号", max_length=100, blank=True)
     history = HistoricalRecords()
@@ -302,6 +309,7 @@ class RankAssignment(models.Model):
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="ranks")
     rank = models.CharField("职级", max_length=2, choices=Rank.choices)
     start_date = models.DateField("任职级时间", null=True, blank=True)
+    start_date_precision = precision_field()
     end_date = models.DateField("终止时间", null=True, blank=True)
     document = models.CharField("文号", max_length=100, blank=True)
     history = HistoricalRecords()

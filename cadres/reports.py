@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cadre_office.dates import age_on, format_month
 from cadre_office.xlsx import Column, write_xlsx
+from cadres.dates import DatePrecision, format_precise
 from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Education
 
@@ -18,7 +19,8 @@ FIELDS = (
     "id", "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "party_join_date",
     "work_start_date", "department__name", "current_post_title", "current_level", "current_post_start",
     "current_rank", "current_rank_start", "status", "native_place", "birthplace", "health",
-    "professional_title", "remarks",
+    "professional_title", "remarks", "party_join_date_precision", "work_start_date_precision",
+    "current_post_start_precision", "current_rank_start_precision",
 )
 _AT = {name: index for index, name in enumerate(FIELDS)}
 
@@ -31,6 +33,17 @@ def _labels(model, field: str) -> dict:
 def _field(name: str):
     get = itemgetter(_AT[name])
     return lambda row: get(row[1])
+
+
+def _precise(name: str):
+    """A date recorded to the month as the text 2014.05 (as the import reads it back), else the date itself."""
+    get, precision = itemgetter(_AT[name]), itemgetter(_AT[f"{name}_precision"])
+
+    def value(row):
+        day = get(row[1])
+        return format_precise(day, DatePrecision.MONTH) if day and precision(row[1]) == DatePrecision.MONTH else day
+
+    return value
 
 
 def _label(name: str, labels: dict):
@@ -71,8 +84,8 @@ class RosterExport:
             Column("年龄", lambda row: age_on(birth(row[1]), today), 6),
             Column("身份证号", lambda row: id_number(row[1]) if full_id else mask_id_number(id_number(row[1])), 21),
             Column("政治面貌", _label("political_status", labels["political_status"]), 10),
-            Column("入党时间", _field("party_join_date"), 12),
-            Column("参加工作时间", _field("work_start_date"), 12),
+            Column("入党时间", _precise("party_join_date"), 12),
+            Column("参加工作时间", _precise("work_start_date"), 12),
             Column("全日制学历", lambda row: education.get(row[2][0], "") if row[2] else "", 14),
             Column("全日制学位", lambda row: row[2][1] if row[2] else "", 10),
             Column("全日制毕业院校及专业", lambda row: row[2][2] if row[2] else "", 24, wrap=True),
@@ -82,9 +95,9 @@ class RosterExport:
             Column("工作单位", _field("department__name"), 14, wrap=True),
             Column("现任职务", _field("current_post_title"), 18, wrap=True),
             Column("职务层次", _label("current_level", labels["current_level"]), 12),
-            Column("任现职时间", _field("current_post_start"), 12),
+            Column("任现职时间", _precise("current_post_start"), 12),
             Column("职级", _label("current_rank", labels["current_rank"]), 12),
-            Column("任现职级时间", _field("current_rank_start"), 12),
+            Column("任现职级时间", _precise("current_rank_start"), 12),
             Column("人员状态", _label("status", labels["status"]), 8),
             Column("籍贯", _field("native_place"), 10),
             Column("出生地", _field("birthplace"), 10),

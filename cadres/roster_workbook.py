@@ -36,6 +36,7 @@ from cadres.codes import (
     Rank,
     choice_by_name,
 )
+from cadres.dates import MonthDate
 from cadres.idnumbers import IdNumberError, parse_id_number
 
 # Header -> (attribute, required column).
@@ -426,7 +427,10 @@ def clean_text(value) -> str:
 
 
 def parse_date(value, *, month_allowed: bool) -> dt.date | None:
-    """Return the date in a cell, None for a blank cell; raise ValueError when unreadable."""
+    """Return the date in a cell, None for a blank cell; raise ValueError when unreadable.
+
+    A year-month (where ``month_allowed``) is a ``MonthDate``: the first of the month, recorded to the month.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
@@ -442,7 +446,7 @@ def parse_date(value, *, month_allowed: bool) -> dt.date | None:
             return dt.date(year, month, day)
     match = _YEAR_MONTH.match(text)
     if match and month_allowed:
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+        return MonthDate(int(match.group(1)), int(match.group(2)))  # recorded to the month (cadres.dates)
     raise ValueError(text)
 
 

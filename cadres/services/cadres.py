@@ -14,6 +14,7 @@ from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadres import messages
 from cadres.codes import PersonnelStatus
+from cadres.dates import DatePrecision, precision_of, with_precisions
 from cadres.idnumbers import parse_id_number
 from cadres.models import Cadre, Education, PostAssignment, RankAssignment
 from cadres.services.records import audit_cadre_change, child_record_delete, child_record_save
@@ -30,8 +31,8 @@ UNCHECKED = object()
 
 CADRE_EDITABLE_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "party_join_date",
-    "work_start_date", "native_place", "birthplace", "health", "professional_title", "remarks", "photo",
-    "department",
+    "party_join_date_precision", "work_start_date", "work_start_date_precision", "native_place", "birthplace",
+    "health", "professional_title", "remarks", "photo", "department",
 )
 
 
@@ -57,8 +58,8 @@ def _fill_from_id_number(cadre: Cadre) -> None:
 
 @transaction.atomic
 def cadre_create(*, actor, reason: str = "", **fields) -> Cadre:
-    """Create a cadre on the roster."""
-    cadre = Cadre(**fields)
+    """Create a cadre on the roster; a date given as a ``MonthDate`` is recorded to the month."""
+    cadre = Cadre(**with_precisions(Cadre, fields))
     _fill_from_id_number(cadre)
     tracked_save(cadre, actor=actor, reason=reason or "新增干部")
     audit_cadre_change(Event.CREATE, actor=actor, cadre=cadre, reason=reason or "新增干部")
@@ -79,13 +80,19 @@ def _lock_current(cadre: Cadre, expected_version) -> Cadre:
 
 @transaction.atomic
 def cadre_update(*, actor, cadre: Cadre, data: dict, expected_version=UNCHECKED, reason: str = "") -> Cadre:
-    """Change a cadre's basic data; with ``expected_version``, refuse to overwrite a newer save."""
+    """Change a cadre's basic data; with ``expected_version``, refuse to overwrite a newer save.
+
+    A date given as a ``MonthDate`` is recorded to the month, a plain date to the day.
+    """
     locked = _lock_current(cadre, expected_version)
+    data = with_precisions(Cadre, data)
     unknown = set(data) - set(CADRE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    # ``or None``: an empty photo is "" on the model and None from the form, the same value.
-    changed = sorted(field for field, value in data.items() if (getattr(locked, field) or None) != (value or None))
+    # ``or None``: an empty photo is "" on the model and None from the form, the same value. A date
+    # recorded again to another precision is a change of that date.
+    changed = sorted({field.removesuffix("_precision") for field, value in data.items()
+                      if (getattr(locked, field) or None) != (value or None)})
     for field, value in data.items():
         setattr(locked, field, value)
     _fill_from_id_number(locked)
@@ -188,8 +195,10 @@ def refresh_current_assignments(*, actor, cadre: Cadre, reason: str = "") -> Non
         "current_post_title": post.title if post else "",
         "current_level": post.level if post else "",
         "current_post_start": post.start_date if post else None,
+        "current_post_start_precision": post.start_date_precision if post else DatePrecision.DAY,
         "current_rank": rank.rank if rank else "",
         "current_rank_start": rank.start_date if rank else None,
+        "current_rank_start_precision": rank.start_date_precision if rank else DatePrecision.DAY,
     }
     changed = [field for field, value in values.items() if getattr(cadre, field) != value]
     if changed:
@@ -202,7 +211,7 @@ def post_start(*, actor, cadre: Cadre, department, title: str, level: str = "", 
                document: str = "", close_previous: bool = True, reason: str = "") -> PostAssignment:
     """Give the cadre a new post from ``start_date``; the open post ends the day before."""
     post = PostAssignment(cadre=cadre, department=department, title=title, level=level, start_date=start_date,
-                          document=document)
+                          start_date_precision=precision_of(start_date), document=document)
     return child_record_save(actor=actor, obj=post, reason=reason, close_previous=close_previous)
 
 
@@ -224,7 +233,8 @@ def post_delete(*, actor, post: PostAssignment) -> None:
 def rank_start(*, actor, cadre: Cadre, rank: str, start_date: dt.date | None, document: str = "",
                close_previous: bool = True, reason: str = "") -> RankAssignment:
     """Give the cadre a new 职级 from ``start_date``; the open one ends the day before."""
-    assignment = RankAssignment(cadre=cadre, rank=rank, start_date=start_date, document=document)
+    assignment = RankAssignment(cadre=cadre, rank=rank, start_date=start_date,
+                                start_date_precision=precision_of(start_date), document=document)
     return child_record_save(actor=actor, obj=assignment, reason=reason, close_previous=close_previous)
 
 

@@ -20,6 +20,7 @@ from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadres import events, messages
 from cadres.codes import EducationLevel, LeadershipLevel, PersonnelStatus, Rank
+from cadres.dates import format_precise, precision_date_fields, precision_of, with_precision, with_precisions
 from cadres.models import Cadre, Education, PostAssignment, RankAssignment
 from cadres.roster_workbook import HEADER_OF, ParsedRoster, RosterRow, RowError
 from cadres.services.cadres import (
@@ -41,6 +42,8 @@ BASIC_FIELDS = (
     "native_place", "birthplace", "health", "professional_title", "remarks",
 )
 REASON = "花名册导入"
+# The basic fields the workbook may give to the month (入党时间, 参加工作时间).
+PRECISE_FIELDS = frozenset(precision_date_fields(Cadre)) & frozenset(BASIC_FIELDS)
 
 Progress = Callable[[int, int], None]
 
@@ -90,12 +93,23 @@ class ImportResult:
     unchanged: int
 
 
-def _display(value) -> str:
+def _display(value, precision: str | None = None) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, dt.date):
-        return f"{value:%Y-%m-%d}"
+        return format_precise(value, precision)
     return str(value)
+
+
+def _stored(cadre: Cadre, name: str):
+    """Return a cadre's field as the workbook would give it: a date to the month as a ``MonthDate``."""
+    value = getattr(cadre, name)
+    return with_precision(value, getattr(cadre, f"{name}_precision")) if name in PRECISE_FIELDS else value
+
+
+def _differs(old, new) -> bool:
+    """Whether a workbook value changes a stored one; a date recorded to another precision does."""
+    return old != new or precision_of(old) != precision_of(new)
 
 
 def _label(choices, code: str) -> str:
@@ -150,8 +164,8 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
     changes: list[FieldChange] = []
     errors: list[RowError] = []
     for name in BASIC_FIELDS:
-        old, new = getattr(cadre, name), getattr(row, name)
-        if old != new:
+        old, new = _stored(cadre, name), getattr(row, name)
+        if _differs(old, new):
             field_obj = Cadre._meta.get_field(name)
             if field_obj.choices:
                 old, new = dict(field_obj.choices).get(old, old), dict(field_obj.choices).get(new, new)
@@ -182,7 +196,8 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
         if post is None:
             changes.append(FieldChange("现任职务", "（空）", _post_text(*wanted)))
         else:
-            held = (post.title, post.level, post.start_date, post.department.name)
+            held = (post.title, post.level, with_precision(post.start_date, post.start_date_precision),
+                    post.department.name)
             if held != wanted:
                 if post.start_date and row.post_start and row.post_start < post.start_date:
                     errors.append(RowError(row.row, HEADER_OF["post_start"],
@@ -205,17 +220,19 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
             elif rank.start_date and row.rank_start is None and rank.rank != row.rank:
                 errors.append(RowError(row.row, HEADER_OF["rank_start"],
                                        messages.IMPORT_RANK_DATE_NEEDED.format(date=rank.start_date)))
-            changes.append(FieldChange("职级", _rank_text(rank.rank, rank.start_date), _rank_text(*wanted_rank)))
+            changes.append(FieldChange("职级", _rank_text(rank.rank, with_precision(rank.start_date,
+                                                                                 rank.start_date_precision)),
+                                       _rank_text(*wanted_rank)))
     return changes, errors
 
 
 def _post_text(title, level, start, department) -> str:
-    parts = [department, title, _label(LeadershipLevel, level), f"{start:%Y-%m-%d}起" if start else ""]
+    parts = [department, title, _label(LeadershipLevel, level), f"{format_precise(start)}起" if start else ""]
     return " ".join(p for p in parts if p)
 
 
 def _rank_text(rank, start) -> str:
-    return " ".join(p for p in [_label(Rank, rank), f"{start:%Y-%m-%d}起" if start else ""] if p)
+    return " ".join(p for p in [_label(Rank, rank), f"{format_precise(start)}起" if start else ""] if p)
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -275,9 +292,11 @@ def _create_cadres(rows: list[RosterRow], *, actor, departments: dict, progress=
                                                 school_major=entry.school_major))
             if row.post_title:
                 posts.append(PostAssignment(cadre=cadre, department=departments[row.department_name],
-                                            title=row.post_title, level=row.level, start_date=row.post_start))
+                                            title=row.post_title, level=row.level, start_date=row.post_start,
+                                            start_date_precision=precision_of(row.post_start)))
             if row.rank:
-                ranks.append(RankAssignment(cadre=cadre, rank=row.rank, start_date=row.rank_start))
+                ranks.append(RankAssignment(cadre=cadre, rank=row.rank, start_date=row.rank_start,
+                                            start_date_precision=precision_of(row.rank_start)))
         for model, objs in ((Education, educations), (PostAssignment, posts), (RankAssignment, ranks)):
             if objs:
                 bulk_create_with_history(objs, model, batch_size=BATCH, default_user=actor,
@@ -292,16 +311,18 @@ def _new_cadre(row: RosterRow, departments: dict) -> Cadre:
         current_post_title=row.post_title,
         current_level=row.level,
         current_post_start=row.post_start,
+        current_post_start_precision=precision_of(row.post_start),
         current_rank=row.rank,
         current_rank_start=row.rank_start,
-        **{name: getattr(row, name) for name in BASIC_FIELDS},
+        current_rank_start_precision=precision_of(row.rank_start),
+        **with_precisions(Cadre, {name: getattr(row, name) for name in BASIC_FIELDS}),
     )
 
 
 def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> None:
     """Bring one existing cadre in line with the workbook through the roster's services."""
     department = department_for_roster_name(actor=actor, name=row.department_name, cache=departments)
-    data = {name: getattr(row, name) for name in BASIC_FIELDS if getattr(cadre, name) != getattr(row, name)}
+    data = {name: getattr(row, name) for name in BASIC_FIELDS if _differs(_stored(cadre, name), getattr(row, name))}
     if cadre.department_id != department.pk:
         data["department"] = department
     if data:
@@ -333,6 +354,7 @@ def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> 
     if row.rank and (rank is None or (rank.rank, rank.start_date) != (row.rank, row.rank_start)):
         if rank is not None and (rank.start_date == row.rank_start or rank.rank == row.rank):
             rank.rank, rank.start_date = row.rank, row.rank_start
+            rank.start_date_precision = precision_of(row.rank_start)
             rank_save(actor=actor, assignment=rank, reason=REASON)
         else:
             rank_start(actor=actor, cadre=cadre, rank=row.rank, start_date=row.rank_start, reason=REASON)

@@ -5,6 +5,7 @@ from cadre_office.dates import age_on as _age_on
 from cadre_office.dates import format_month
 from cadres import codes
 from cadres.codes import PersonnelStatus
+from cadres.dates import format_precise
 from cadres.selectors import highest_education as _highest_education
 
 register = template.Library()
@@ -20,6 +21,12 @@ def age_on(birth_date, day):
 def month(day):
     """A date to the month, as rosters write it: 2014.05."""
     return format_month(day)
+
+
+@register.simple_tag
+def precise(obj, name):
+    """Field ``name`` of ``obj`` as recorded: 2014.05 when to the month (its ``<name>_precision``), else 2014-05-01."""
+    return format_precise(getattr(obj, name), getattr(obj, f"{name}_precision", None))
 
 
 @register.simple_tag(takes_context=True)
