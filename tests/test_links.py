@@ -38,7 +38,10 @@ NOT_FOLLOWED = {"logout", "login", "otp_setup", "otp_verify"}
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module inside a transaction rolled back at its end."""
+    from tests.selection.conftest import ensure_default_template
+
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=CHEAP_HASHERS), transaction.atomic():
+        ensure_default_template()  # a transactional test run before this module flushed the migration's one
         call_command("seed_demo", stdout=StringIO())
         yield
         transaction.set_rollback(True)

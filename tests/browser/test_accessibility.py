@@ -18,12 +18,14 @@ from cadres.demo import DEMO_PASSWORD
 from cadres.models import Cadre
 from selection.models import SelectionCase
 from tests.browser.conftest import ARTIFACTS, assert_accessible, axe_violations, log_in
+from tests.selection.conftest import ensure_default_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db):
+    ensure_default_template()  # an earlier transactional test flushed the one the migration wrote
     call_command("seed_demo", stdout=StringIO())
     cadre = Cadre.objects.filter(posts__isnull=False).order_by("pk").first()
     return {"cadre": cadre, "case": SelectionCase.objects.order_by("pk").first()}
