@@ -2,7 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
+from cadre_office.forms import PLEASE_CHOOSE, PhotoInput, PleaseChooseMixin
 from cadres import messages
 from cadres.codes import (
     PersonnelStatus,
@@ -10,6 +12,10 @@ from cadres.codes import (
 from cadres.dates import PrecisionDateFormMixin
 from cadres.idnumbers import normalize_id_number
 from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
+
+# Photo formats accepted, by what Pillow reads in the file (not its name), with the extension stored.
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+PHOTO_MAX_PIXELS = 40_000_000  # far beyond any ID photo; refuses a decompression bomb before it is decoded
 
 
 class DateInput(forms.DateInput):
@@ -24,13 +30,17 @@ def _blank(label: str, choices) -> list:
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
-    """Departments indented by their depth in the tree."""
+    """Departments indented by their depth in the tree; empty, it says 请选择 unless told otherwise."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", PLEASE_CHOOSE)
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         return "\u3000" * obj.depth + obj.name
 
 
-class CadreForm(PrecisionDateFormMixin, forms.ModelForm):
+class CadreForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
     """Basic data of a cadre. ``version`` carries the copy the user loaded (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -45,7 +55,7 @@ class CadreForm(PrecisionDateFormMixin, forms.ModelForm):
         widgets = {
             "birth_date": DateInput(),
             "remarks": forms.Textarea(attrs={"rows": 3}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+            "photo": PhotoInput(),
         }
         help_texts = {"birth_date": "可不填，按身份证号自动生成", "id_number": "18位，末位可为X"}
 
@@ -66,15 +76,35 @@ class CadreForm(PrecisionDateFormMixin, forms.ModelForm):
             self.fields["gender"].help_text = "可不选，按身份证号确定"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        photo = self.fields["photo"]
+        photo.error_messages["invalid_image"] = messages.PHOTO_NOT_IMAGE
+        if self.instance.pk and self.instance.photo:
+            photo.widget.photo_url = reverse("cadres:cadre_photo", args=[self.instance.pk])
 
     def clean_photo(self):
+        """Accept a JPEG or PNG by its content (Pillow has read and verified it), within the size limits.
+
+        The stored name is ours, with the extension of the content: never the uploader's.
+        """
         photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "size") and photo.size > settings.PHOTO_MAX_BYTES:
+        image = getattr(photo, "image", None)  # set by forms.ImageField for a new upload only
+        if image is None:
+            return photo
+        if photo.size > settings.PHOTO_MAX_BYTES:
             raise forms.ValidationError(messages.PHOTO_TOO_LARGE)
+        if image.format not in PHOTO_FORMATS:
+            raise forms.ValidationError(messages.PHOTO_NOT_IMAGE)
+        width, height = image.size
+        if width * height > PHOTO_MAX_PIXELS:
+            raise forms.ValidationError(messages.PHOTO_TOO_MANY_PIXELS)
+        photo.name = f"photo.{PHOTO_FORMATS[image.format]}"
         return photo
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        if data.get("photo") is False:  # 删除照片 ticked: no photo
+            data["photo"] = ""
+        return data
 
 
 class IdNumberChangeForm(forms.Form):
@@ -94,19 +124,19 @@ class IdNumberChangeForm(forms.Form):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(PleaseChooseMixin, forms.Form):
     status = forms.ChoiceField(label="人员状态", choices=PersonnelStatus.choices)
     status_date = forms.DateField(label="变更日期", required=False, widget=DateInput())
     reason = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class EducationForm(PrecisionDateFormMixin, forms.ModelForm):
+class EducationForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
     class Meta:
         model = Education
         fields = ["kind", "level", "degree", "school_major", "graduation_date"]
 
 
-class PostStartForm(PrecisionDateFormMixin, forms.ModelForm):
+class PostStartForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
     """A new post (任职); the current one ends the day before unless it is held concurrently."""
 
     concurrent = forms.BooleanField(label="兼任（不免去现任职务）", required=False)
@@ -121,7 +151,7 @@ class PostStartForm(PrecisionDateFormMixin, forms.ModelForm):
         self.fields["start_date"].required = True
 
 
-class PostEditForm(PrecisionDateFormMixin, forms.ModelForm):
+class PostEditForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
     """Correct a post record, or end it (免职)."""
 
     class Meta:
@@ -134,7 +164,7 @@ class PostEditForm(PrecisionDateFormMixin, forms.ModelForm):
         self.fields["department"] = DepartmentChoiceField(label="任职单位", queryset=departments)
 
 
-class RankStartForm(PrecisionDateFormMixin, forms.ModelForm):
+class RankStartForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
     class Meta:
         model = RankAssignment
         fields = ["rank", "start_date", "document"]
@@ -144,7 +174,7 @@ class RankStartForm(PrecisionDateFormMixin, forms.ModelForm):
         self.fields["start_date"].required = True
 
 
-class RankEditForm(PrecisionDateFormMixin, forms.ModelForm):
+class RankEditForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
     class Meta:
         model = RankAssignment
         fields = ["rank", "start_date", "end_date", "document"]
@@ -165,7 +195,7 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "short_name", "kind", "parent", "sort_order", "is_active"]

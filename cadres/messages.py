@@ -13,6 +13,8 @@ ID_CHANGED = "身份证号已更正，出生日期和性别随之核对；本次
 STALE_EDIT = "该记录已被他人修改，您的修改未保存。请查看最新内容后重新修改。"
 STATUS_DATE_REQUIRED = "离开在职状态时请填写变更日期"
 PHOTO_TOO_LARGE = "照片不能超过2MB"
+PHOTO_NOT_IMAGE = "请上传 JPEG 或 PNG 格式的照片（按文件内容识别，不看扩展名）"
+PHOTO_TOO_MANY_PIXELS = "照片尺寸过大，请缩小后再上传"
 
 # Roster import
 IMPORT_NOT_XLSX = "请上传 .xlsx 格式的 Excel 工作簿"

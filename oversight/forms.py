@@ -2,18 +2,19 @@
 
 from django import forms
 
+from cadre_office.forms import PleaseChooseMixin
 from cadres.forms import DateInput
 from oversight.models import AnnualAppraisal, DisciplineAction
 from oversight.services import EFFECT_BEFORE_DECISION
 
 
-class AppraisalForm(forms.ModelForm):
+class AppraisalForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = AnnualAppraisal
         fields = ["year", "grade"]
 
 
-class DisciplineForm(forms.ModelForm):
+class DisciplineForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = DisciplineAction
         fields = ["kind", "decided_on", "effect_until", "summary"]
