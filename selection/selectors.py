@@ -12,7 +12,15 @@ from cadres.permissions import visible_to as cadres_visible_to
 from cadres.pinyin import is_pinyin_query
 from cadres.selectors import department_choices, highest_education
 from selection.actions import CaseActions, Verdict, awaiting_decision_by
-from selection.models import Candidate, CaseStep, SelectionCase, StepDefinition, StepEvent
+from selection.models import (
+    CalendarYear,
+    Candidate,
+    CaseStep,
+    SelectionCase,
+    StepDefinition,
+    StepEvent,
+    WorkflowTemplate,
+)
 from selection.permissions import cases_visible_to
 
 
@@ -333,3 +341,40 @@ def picked_cadres(user, ids) -> list[CadreSummary]:
     ids = [int(pk) for pk in ids]
     found = {cadre.pk: cadre for cadre in pickable_cadres(user).filter(pk__in=ids)}
     return [CadreSummary(found[pk]) for pk in dict.fromkeys(ids) if pk in found]
+
+
+# --- 流程模板 and 节假日安排 ----------------------------------------------------------------------------
+
+
+def current_template() -> WorkflowTemplate | None:
+    """Return the template new cases start on."""
+    return WorkflowTemplate.objects.filter(is_current=True).first()
+
+
+def template_in_use(template: WorkflowTemplate) -> int:
+    """How many cases (of any state) use ``template`` (while any does, it is not edited in place)."""
+    return template.cases.count()
+
+
+def workflow_template_page() -> dict:
+    """Return what 流程模板 shows: the current template, its steps (with approvers), its use, every version."""
+    template = current_template()
+    return {
+        "template": template,
+        "steps": template.steps.order_by("number").prefetch_related("approvers") if template else [],
+        "in_use": template_in_use(template) if template else 0,
+        "versions": WorkflowTemplate.objects.annotate(case_count=Count("cases")).order_by("name", "-version"),
+    }
+
+
+def calendar_year_entered(year: int) -> tuple[list, str]:
+    """Return the days entered for ``year`` (date order) and the note given, or nothing if not entered."""
+    entered = CalendarYear.objects.filter(year=year).first()
+    if entered is None:
+        return [], ""
+    return list(entered.days.order_by("date")), entered.note
+
+
+def calendar_years():
+    """Return the years staff have entered, newest first, with who entered them."""
+    return CalendarYear.objects.select_related("entered_by").order_by("-year")

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from selection.views import calendar, cases, inbox, workflow_templates
+from selection.views import calendar, cases, inbox, new_case, workflow_templates
 
 app_name = "selection"
 
 urlpatterns = [
     path("", cases.CaseListView.as_view(), name="case_list"),
-    path("new/", cases.CaseCreateView.as_view(), name="case_create"),
-    path("new/candidates/", cases.CandidateSearchView.as_view(), name="candidate_search"),
+    path("new/", new_case.CaseCreateView.as_view(), name="case_create"),
+    path("new/candidates/", new_case.CandidateSearchView.as_view(), name="candidate_search"),
     path("inbox/", inbox.InboxView.as_view(), name="inbox"),
     path("todos/", inbox.TodoListView.as_view(), name="todo_list"),
     path("holidays/", calendar.CalendarYearEditView.as_view(), name="calendar_year_edit"),

@@ -30,6 +30,7 @@ from cadre_office.history import tracked_save
 from selection import messages
 from selection.models import StepDefinition, WorkflowTemplate
 from selection.permissions import RUN
+from selection.selectors import template_in_use
 
 # The roles that submit the steps: they cannot also be a gate's deciding role.
 SUBMITTING_ROLES = [role for role in Role if RUN in ROLE_PERMISSIONS.get(role, ())]
@@ -38,11 +39,6 @@ SUBMITTING_ROLES = [role for role in Role if RUN in ROLE_PERMISSIONS.get(role, (
 DECIDING_ROLES = [role for role in Role if role not in ADMIN_ROLES and role not in SUBMITTING_ROLES]
 # Who may be named an approver: anyone but the administrators (a 人事干部 who heads the office too).
 APPROVER_ROLES = [role for role in Role if role not in ADMIN_ROLES]
-
-
-def template_in_use(template: WorkflowTemplate) -> int:
-    """How many cases (of any state) use ``template``."""
-    return template.cases.count()
 
 
 @transaction.atomic

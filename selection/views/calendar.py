@@ -15,7 +15,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView
 
-from selection.models import CalendarDay, CalendarYear
+from selection.models import CalendarDay
+from selection.selectors import calendar_year_entered, calendar_years
 from selection.services import calendar_year_save
 
 KIND_WORDS = {"休": CalendarDay.Kind.HOLIDAY, "班": CalendarDay.Kind.WORKDAY}
@@ -62,17 +63,13 @@ class CalendarYearEditView(LoginRequiredMixin, PermissionRequiredMixin, FormView
 
     def get_initial(self):
         year = self.get_year()
-        entered = CalendarYear.objects.filter(year=year).first()
+        days, note = calendar_year_entered(year)
         words = {kind: word for word, kind in KIND_WORDS.items()}
-        lines = [f"{d.date:%Y-%m-%d} {words[d.kind]} {d.name}".strip()
-                 for d in (entered.days.order_by("date") if entered else [])]
-        return {"year": year, "days": "\n".join(lines), "note": entered.note if entered else ""}
+        lines = [f"{d.date:%Y-%m-%d} {words[d.kind]} {d.name}".strip() for d in days]
+        return {"year": year, "days": "\n".join(lines), "note": note}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            years=CalendarYear.objects.select_related("entered_by").order_by("-year"),
-            **kwargs,
-        )
+        return super().get_context_data(years=calendar_years(), **kwargs)
 
     def form_valid(self, form):
         try:

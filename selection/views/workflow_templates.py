@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,15 +18,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cadre_office.views import ServiceFormMixin
-from selection.models import StepDefinition, WorkflowTemplate
+from selection.models import StepDefinition
+from selection.selectors import current_template, template_in_use, workflow_template_page
 from selection.services import step_definition_update, template_new_version
-from selection.services.workflow_templates import APPROVER_ROLES, DECIDING_ROLES, template_in_use
+from selection.services.workflow_templates import APPROVER_ROLES, DECIDING_ROLES
 
 EDIT = "selection.change_stepdefinition"
-
-
-def _current_template():
-    return WorkflowTemplate.objects.filter(is_current=True).first()
 
 
 class ApproverChoiceField(forms.ModelMultipleChoiceField):
@@ -72,15 +68,7 @@ class WorkflowTemplateDetailView(LoginRequiredMixin, PermissionRequiredMixin, Te
     template_name = "selection/template_detail.html"
 
     def get_context_data(self, **kwargs):
-        template = _current_template()
-        steps = template.steps.order_by("number").prefetch_related("approvers") if template else []
-        return super().get_context_data(
-            template=template,
-            steps=steps,
-            in_use=template_in_use(template) if template else 0,
-            versions=WorkflowTemplate.objects.annotate(case_count=Count("cases")).order_by("name", "-version"),
-            **kwargs,
-        )
+        return super().get_context_data(**workflow_template_page(), **kwargs)
 
 
 class StepDefinitionUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, FormView):
@@ -127,7 +115,7 @@ class WorkflowTemplateNewVersionView(LoginRequiredMixin, PermissionRequiredMixin
     http_method_names = ["post"]
 
     def post(self, request):
-        template = _current_template()
+        template = current_template()
         if template is None:
             raise Http404("没有当前流程模板")
         try:
