@@ -1,7 +1,9 @@
 """Writes to a cadre's record: basic data, status, education, posts and ranks.
 
 Every function is atomic, validates with ``full_clean`` and leaves a history row
-naming ``actor``. Post and rank changes also refresh the cadre's cached current post.
+naming ``actor``. Education, posts and ranks are child records: their functions here are
+thin callers of the one core (``cadres.services.records``), whose hooks for posts and ranks
+(``cadres.record_types``) end the open one and refresh the cadre's cached current post.
 """
 
 import datetime as dt

@@ -15,20 +15,11 @@ from cadres.roster_workbook import read_roster
 from cadres.selectors import cadre_history
 from cadres.services import apply_roster_import, cadre_update, plan_roster_import, post_start, roster_export
 from tests.cadres.workbooks import build_roster, valid_row
-from tests.factories import CadreFactory, log_in, role_user
+from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 MONTH, DAY = DatePrecision.MONTH, DatePrecision.DAY
 
-
-@pytest.fixture
-def staff(db):
-    return role_user("人事干部", username="staff")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    return log_in(client, staff)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -22,15 +22,6 @@ FORM_DATA = {
 }
 
 
-@pytest.fixture
-def staff(db):
-    return role_user("人事干部", username="staff", first_name="王人事")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    return log_in(client, staff)
-
 
 def test_the_registry_holds_the_roster_kinds_and_the_ones_oversight_registers():
     kinds = [(t.namespace, t.slug) for t in records.record_types()]
