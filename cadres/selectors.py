@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
-from django.db.models import Prefetch
+from django.db.models import FileField, Prefetch
 
 from cadre_office.dates import format_month
 from cadre_office.lists import ordering
@@ -113,6 +113,10 @@ def _entry(subject: str, record, previous, department_names: dict, full_birth_da
                 name = name.removesuffix(_PRECISION)
                 old, new = getattr(previous, name), getattr(record, name)
             field = record.instance_type._meta.get_field(name)
+            if isinstance(field, FileField):  # a photo: that it changed, never where the file is stored
+                changes.append((str(field.verbose_name), "有" if old else "（空）",
+                                ("已更换" if old else "已上传") if new else "已删除"))
+                continue
             changes.append((str(field.verbose_name),
                             _show(field, old, department_names, full_birth_date, _precision(previous, name)),
                             _show(field, new, department_names, full_birth_date, _precision(record, name))))

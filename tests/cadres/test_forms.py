@@ -86,6 +86,11 @@ def test_the_edit_page_shows_the_photo_as_a_thumbnail_with_change_and_delete_and
     assert _post(staff_client, cadre, **{"photo-clear": "on"}).status_code == 302
     cadre.refresh_from_db()
     assert not cadre.photo
+    # The change history says what happened to the photo, not where its file was stored.
+    from cadres.selectors import cadre_history
+
+    changes = [change for entry in cadre_history(cadre) for change in entry.changes if change[0] == "照片"]
+    assert changes == [("照片", "有", "已删除"), ("照片", "（空）", "已上传")]
 
 
 @pytest.mark.parametrize(("name", "content", "error"), [
