@@ -85,10 +85,11 @@ def test_the_new_mask_leaves_many_candidates_even_when_the_day_is_known():
 def demo(django_db_setup, django_db_blocker):
     """The demo roster, imported once for the module (rolled back at the end)."""
     from cadre_office.history import service_account
-    from cadres.demo import demo_roster, ensure_departments
+    from cadres.demo import demo_roster
     from cadres.models import Department
     from cadres.roster_workbook import ParsedRoster
     from cadres.services import apply_roster_import, plan_roster_import
+    from cadres.services.demo import ensure_departments
 
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=CHEAP_HASHERS), transaction.atomic():
         actor = service_account("seed_demo")

@@ -1,6 +1,6 @@
 """python manage.py seed_demo [--reset-passwords]
 
-A project-level command: the roster's demo data (``cadres.demo``), then the demo data of the apps
+A project-level command: the roster's demo data (``cadres.services.demo``), then the demo data of the apps
 built on it (the demo selection case), in one transaction. The roster never imports those apps.
 """
 
@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cadre_office.audit.context import audit_source
-from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, DemoRosterInvalid, seed_demo
+from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD
+from cadres.services.demo import DemoRosterInvalid, seed_demo
 from selection.demo import ensure_demo_case
 
 
