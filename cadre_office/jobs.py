@@ -2,7 +2,7 @@
 
 A job (a dashboard recompute, a roster import's preview or confirmation) still queued or running
 ``settings.BACKGROUND_JOB_TIMEOUT`` after it was asked for is taken as lost (no worker came, or
-the worker died): it is stored and shown as failed, and the page stops asking (SECURITY.md 36).
+the worker died): it is stored and shown as failed, and the page stops asking (docs/security.md 36).
 
 Live progress lives in the cache, not in the job's row: an import writes every row in one
 transaction, and nothing that transaction writes (progress included) is visible to the page before

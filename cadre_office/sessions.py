@@ -1,4 +1,4 @@
-"""Sessions whose idle timeout only real activity moves (SECURITY.md item 7).
+"""Sessions whose idle timeout only real activity moves (docs/security.md item 7).
 
 With ``SESSION_SAVE_EVERY_REQUEST`` every request saves the session, and saving moves its expiry
 ``SESSION_COOKIE_AGE`` (30 minutes) ahead. A page left open that polls a job's progress every

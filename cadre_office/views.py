@@ -1,4 +1,4 @@
-"""The two mixins every app's views are built from (STYLE.md), the home page and the error pages."""
+"""The two mixins every app's views are built from (docs/architecture.md), the home page and the error pages."""
 
 import logging
 

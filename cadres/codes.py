@@ -1,4 +1,4 @@
-"""Code tables (DOMAIN.md section 2): the database stores codes, pages show names.
+"""Code tables (docs/definitions.md, code tables): the database stores codes, pages show names.
 
 National standards keep their official codes (GB/T 2261.1, 3304, 4762, 4658). The
 bureau-internal vocabularies (leadership level, 职级, status) use codes whose

@@ -1,11 +1,11 @@
-"""Reading and validating the roster workbook (干部花名册, ROSTER_FORMAT.md).
+"""Reading and validating the roster workbook (干部花名册, docs/roster-format.md).
 
 ``read_roster`` parses every row and returns the clean rows together with every problem
 found, each naming the Excel row and column, so that nothing is written unless the
 whole workbook is valid. It touches no database table.
 
 Before openpyxl parses anything, ``inspect_workbook`` streams through the zip and checks the
-sizes a workbook declares and holds (SECURITY.md items 20 and 36): the first sheet's
+sizes a workbook declares and holds (docs/security.md items 20 and 36): the first sheet's
 ``<dimension>``, the number of rows it really has (blank ones too), the length of each row and
 of every part openpyxl reads whole, and the number of shared strings. A 20 MB file declaring
 millions of blank rows is refused in a fraction of a second, without building those rows.

@@ -142,7 +142,7 @@ def _show(field, value, department_names: dict, full_birth_date: bool, precision
         return format_month(value)
     if field.name == "id_number":
         # The history shows that the number changed, never the number: the full value is only
-        # revealed on the record page, with an access record (SECURITY.md items 13 and 14).
+        # revealed on the record page, with an access record (docs/security.md items 13 and 14).
         return mask_id_number(value)
     if field.choices:
         return str(dict(field.choices).get(value, value))

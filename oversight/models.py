@@ -1,5 +1,5 @@
 """Oversight records (五项制度). For now: the appraisal grades and discipline actions entered on a
-cadre, which the selection workflow's negative list reads (DOMAIN.md section 5); the rest of
+cadre, which the selection workflow's negative list reads (docs/selection.md); the rest of
 the five records (points ledger, talks, adjustments, filings, 全程记实) arrive with their issue.
 """
 

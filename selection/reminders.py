@@ -1,4 +1,4 @@
-"""Reminders of the selection workflow (DOMAIN.md section 6): deadlines the personnel office must not miss.
+"""Reminders of the selection workflow (docs/definitions.md, reminders): deadlines the personnel office must not miss.
 
 - ``publicity_end``: a 任前公示 (step 14) whose record gives its ``end`` and that is not decided yet,
   ending within ``PUBLICITY_DAYS`` days or already over — its result is to be approved.

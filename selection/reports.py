@@ -1,7 +1,7 @@
 """The printable case record (纪实表): the whole trail of a selection case as a PDF (WeasyPrint).
 
 The HTML is rendered from a template with Django's autoescaping (user text cannot inject
-markup), and WeasyPrint may fetch nothing but the app's own static files (SECURITY.md 23).
+markup), and WeasyPrint may fetch nothing but the app's own static files (docs/security.md 23).
 """
 
 from django.conf import settings

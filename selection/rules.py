@@ -1,4 +1,4 @@
-"""The rules of DOMAIN.md section 5 that a step's data must satisfy before the step is submitted.
+"""The rules of docs/selection.md that a step's data must satisfy before the step is submitted.
 
 Each ``check_*`` reads the step's ``data`` (already JSON: dates as "YYYY-MM-DD", ids as given) and raises
 ``WorkflowError`` with a message of ``selection.messages`` when the rule does not hold; it changes nothing.
@@ -32,7 +32,7 @@ REQUIRED_KEYS = {
     Rule.PROBATION: ("results",),
 }
 
-# Probation of a newly appointed cadre (DOMAIN.md section 5): one year from the decision.
+# Probation of a newly appointed cadre (docs/selection.md): one year from the decision.
 PROBATION_YEARS = 1
 # The negative list looks at the appraisals of the last three years.
 NEGATIVE_APPRAISAL_YEARS = 3
@@ -157,7 +157,7 @@ def negative_list(candidates: list[Candidate], *, on: dt.date, excluded: dict) -
 def check_candidates(data: dict, *, candidates: list[Candidate], post_count: int, on: dt.date) -> None:
     """Check the inspection candidates (step 7): more than the posts, and nobody on the negative list.
 
-    "More candidates than posts" (DOMAIN.md) is enforced strictly for every method, 个别提拔 included:
+    "More candidates than posts" (docs/selection.md) is enforced strictly for every method, 个别提拔 included:
     the bureau's rule is a competitive choice at step 7 whatever the method.
     """
     if len(candidates) <= post_count:

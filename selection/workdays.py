@@ -12,7 +12,7 @@ Each question is answered by a ``WorkdayCalendar``, which reads a year's entered
 and keeps them for the rest of the call; the functions below make a fresh one per call unless given one,
 so a page that asks many questions can pass its own and still pay one query per year.
 
-Time limits (DOMAIN.md section 5):
+Time limits (docs/selection.md):
 
 - 公示 (step 14) lasts at least 5 working days. A notice states its period as two dates, "from ``start``
   to ``end``", both included, and that is how its working days are counted: the publication day counts when

@@ -1,4 +1,4 @@
-"""Who may see and do what (SECURITY.md items 2, 3, 4, 10, 11, 12, 13, 14).
+"""Who may see and do what (docs/security.md items 2, 3, 4, 10, 11, 12, 13, 14).
 
 Every URL pattern is walked anonymously; a matrix gives, for each role and each page or
 action, the status it must get, including 404 for another department's cadre.
@@ -225,7 +225,7 @@ def _xlsx_column(response, header) -> list:
     return [row[index] for row in rows[1:]]
 
 
-# --- ID numbers (SECURITY.md 13, 14) -------------------------------------------------------------
+# --- ID numbers (docs/security.md 13, 14) -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ["局领导", "科室负责人", "纪检监察"])
@@ -295,7 +295,7 @@ def test_the_edit_form_holds_no_full_id_for_an_editor_without_the_right(client, 
     assert response.status_code == 200 and cadre.id_number not in response.content.decode()
 
 
-# --- audit of cadre data (SECURITY.md 15) --------------------------------------------------------
+# --- audit of cadre data (docs/security.md 15) --------------------------------------------------------
 
 
 def test_viewing_editing_and_exporting_each_write_exactly_one_audit_row(client, world):
@@ -350,7 +350,7 @@ def test_a_command_import_writes_one_audit_row_naming_the_command(tmp_path, worl
     assert rows[0].detail == {"file": "roster.xlsx", "created": 3, "updated": 0, "unchanged": 0}
 
 
-# --- scoping costs a fixed number of queries (SECURITY.md 12) ------------------------------------
+# --- scoping costs a fixed number of queries (docs/security.md 12) ------------------------------------
 
 
 def _bulk_roster(n: int, departments: list[Department]) -> None:
@@ -389,7 +389,7 @@ def test_roster_query_count_is_the_same_with_50_and_5000_cadres_in_50_department
     assert large == 13
 
 
-# --- CSRF and headers (SECURITY.md 3, 4) ---------------------------------------------------------
+# --- CSRF and headers (docs/security.md 3, 4) ---------------------------------------------------------
 
 
 def test_a_post_without_csrf_token_is_refused_and_changes_nothing(world):
@@ -440,7 +440,7 @@ def test_logged_out_page_is_not_served_from_cache(client, world):
 
 
 def test_no_role_holds_two_administrator_roles_or_reads_across_the_separation(world):
-    """三员分立 (SECURITY.md 10) in the permissions themselves, not only in the menus."""
+    """三员分立 (docs/security.md 10) in the permissions themselves, not only in the menus."""
     users = world["users"]
     for role in ("系统管理员", "安全管理员", "审计管理员"):
         user = get_user_model().objects.get(pk=users[role].pk)

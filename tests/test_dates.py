@@ -1,4 +1,4 @@
-"""Ages in full years (周岁) as DOMAIN.md section 1 defines them."""
+"""Ages in full years (周岁) as docs/definitions.md defines them."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Every PDF of the system renders under production settings, after collectstatic (SECURITY.md item 35).
+"""Every PDF of the system renders under production settings, after collectstatic (docs/security.md item 35).
 
 Under production settings ``{% static %}`` writes hashed names (``case-record-pdf.c3caf59e0684.css``)
 that only exist among the collected files. The renderer refused them, and WeasyPrint's fatal fetch

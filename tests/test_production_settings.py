@@ -1,4 +1,4 @@
-"""Production settings pass Django's deployment checks (SECURITY.md items 1 and 4)."""
+"""Production settings pass Django's deployment checks (docs/security.md items 1 and 4)."""
 
 import os
 import subprocess

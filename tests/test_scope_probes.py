@@ -1,4 +1,4 @@
-"""Requests for records outside one's scope are recorded (SECURITY.md items 11 and 33).
+"""Requests for records outside one's scope are recorded (docs/security.md items 11 and 33).
 
 They still answer 404 (a department head must not learn that another unit's cadre exists), but
 each one leaves an 越权访问 row in the audit log. A number that exists nowhere is no probe of

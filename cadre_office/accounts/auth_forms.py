@@ -9,7 +9,7 @@ from cadre_office.accounts import messages
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, saying plainly when the username is locked (SECURITY.md item 6)."""
+    """Django's login form, saying plainly when the username is locked (docs/security.md item 6)."""
 
     def clean(self):
         try:

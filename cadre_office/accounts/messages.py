@@ -19,7 +19,7 @@ PASSWORDS_DIFFER = "两次输入的密码不一致。"
 PASSWORD_CHANGED = "密码已修改。"
 OTP_ENROLLED = "动态口令已绑定，今后登录时请输入验证器应用显示的 6 位口令。"
 
-# --- the second factor of roles that read personal data, and its activation code (SECURITY.md item 32)
+# --- the second factor of roles that read personal data, and its activation code (docs/security.md item 32)
 ACTIVATION_REQUIRED = "请输入激活码。"
 ACTIVATION_INVALID = "激活码不正确、已使用或已过期。如确无有效激活码，请联系系统管理员申请重置动态口令。"
 ACTIVATION_THROTTLED = "激活码错误次数过多，请 {seconds} 秒后再试。"

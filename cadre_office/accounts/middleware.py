@@ -32,12 +32,12 @@ _ALWAYS_OPEN = frozenset({"login", "logout", "otp_setup", "otp_verify"})
 
 def owes_second_factor(user) -> bool:
     """Return whether ``user`` must pass TOTP: an administrator, or a role that reads full ID numbers or
-    exports personal data (SECURITY.md items 8 and 32)."""
+    exports personal data (docs/security.md items 8 and 32)."""
     return user.groups.filter(name__in=SECOND_FACTOR_ROLES).exists()
 
 
 def owes_password_change(user) -> bool:
-    """Return whether ``user`` must change their password before anything else (SECURITY.md item 5).
+    """Return whether ``user`` must change their password before anything else (docs/security.md item 5).
 
     An account without a profile was made outside the account services (``createsuperuser``, a
     shell), so nobody knows how old or how shared its password is: it changes it first.
@@ -47,7 +47,7 @@ def owes_password_change(user) -> bool:
 
 
 class NoStoreMiddleware:
-    """Forbid caching of every dynamic response (SECURITY.md items 4 and 29).
+    """Forbid caching of every dynamic response (docs/security.md items 4 and 29).
 
     Pages carry personal data, and a logged-out page must not come back from the
     browser's cache; static files (served before this by WhiteNoise) keep their caching.

@@ -61,7 +61,7 @@ class LoginSession(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """A change one person asks for and a second person confirms (SECURITY.md items 32 and 34).
+    """A change one person asks for and a second person confirms (docs/security.md items 32 and 34).
 
     Granting a role that signs in with a second factor and resetting an account's second factor
     name an account (``target_user``), confirmed by ``accounts.confirm_account_change``; moving a
@@ -146,7 +146,7 @@ class ChangeRequest(models.Model):
 
 
 class ActivationCode(models.Model):
-    """A one-time code that lets an account enrol its authenticator app (SECURITY.md item 32).
+    """A one-time code that lets an account enrol its authenticator app (docs/security.md item 32).
 
     Issued when a second person confirms a role grant or a second-factor reset (shown once to
     them, to hand to the holder in person), or by the server operator's ``create_account``.

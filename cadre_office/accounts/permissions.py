@@ -1,4 +1,4 @@
-"""Who may ask for and who may confirm a two-person change (SECURITY.md items 32 and 34).
+"""Who may ask for and who may confirm a two-person change (docs/security.md items 32 and 34).
 
 Computed once here, so the pages, the navigation count and the services agree: a button is
 shown exactly when the service would accept the action.

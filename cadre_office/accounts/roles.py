@@ -3,7 +3,7 @@
 A user holds one role (one group). The three administrator roles of 三员分立 exclude
 each other by construction, and none of them reads cadre data. Roles that can read full
 ID numbers or export personal data, and the administrators, sign in with a second factor
-of their own, and granting one of them takes a second person's confirmation (SECURITY.md
+of their own, and granting one of them takes a second person's confirmation (docs/security.md
 items 8 and 32).
 """
 

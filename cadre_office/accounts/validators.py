@@ -1,4 +1,4 @@
-"""Password rules beyond Django's own (SECURITY.md item 5)."""
+"""Password rules beyond Django's own (docs/security.md item 5)."""
 
 import string
 

@@ -5,7 +5,7 @@ from cadre_office.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only for everyone, superusers included (SECURITY.md item 16)."""
+    """Read-only for everyone, superusers included (docs/security.md item 16)."""
 
     list_display = ["at", "username", "ip", "event", "outcome", "object_type", "object_repr"]
     list_filter = ["event", "outcome", "source"]

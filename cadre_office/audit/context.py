@@ -1,6 +1,6 @@
 """Who is acting, and from where, for audit rows written far from the request.
 
-Services write audit rows themselves (STYLE.md); they get the actor as an argument but
+Services write audit rows themselves (docs/architecture.md); they get the actor as an argument but
 not the request. The middleware puts the client address and the channel ("web") into a
 context variable for the duration of a request; commands and Celery tasks enter
 ``audit_source("command:import_roster")`` instead, so their rows say where they came from.
@@ -42,7 +42,7 @@ def client_ip(request) -> str | None:
 
     X-Forwarded-For is trusted only for the ``TRUSTED_PROXY_COUNT`` hops the deployment
     puts in front of the app (0 by default), counted from the right, so a client cannot
-    choose its own address by sending the header (SECURITY.md item 6).
+    choose its own address by sending the header (docs/security.md item 6).
     """
     hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     remote = request.META.get("REMOTE_ADDR") or None

@@ -1,4 +1,4 @@
-"""The structure-target definitions of DOMAIN.md section 1, computed in the database.
+"""The structure-target definitions of docs/definitions.md, computed in the database.
 
 Everything starts from ``counted_cadres(day)``: the cadres in service on ``day`` joined to the
 leadership post they hold that day (正科 when they hold both). Each target is a numerator

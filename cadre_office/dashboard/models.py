@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 
 class TargetCode(models.TextChoices):
-    """The structure targets of DOMAIN.md section 1; each code's definition lives in ``figures``."""
+    """The structure targets of docs/definitions.md; each code's definition lives in ``figures``."""
 
     ZK_UNDER40 = "zk_under40", "40岁及以下正科实职干部占正科实职比例"
     FK_UNDER40 = "fk_under40", "40岁及以下副科实职干部占副科实职比例"

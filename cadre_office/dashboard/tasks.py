@@ -6,7 +6,7 @@ All are idempotent (a date computed again replaces its snapshot) and acknowledge
 Their outcome lives in the database (snapshots, the job row), so no result is stored
 (``ignore_result``). That also keeps ``delay()`` from subscribing to the Redis result
 backend, which, with Redis down, blocks for about 20 seconds and then raises
-``RuntimeError`` instead of the broker's ``OperationalError`` (SECURITY.md item 28).
+``RuntimeError`` instead of the broker's ``OperationalError`` (docs/security.md item 28).
 A caller that wants the return value passes ``ignore_result=False`` to ``apply_async``.
 
 How a task is sent is here too, next to it (``recompute_job_queue``, ``snapshot_recompute_queue``):
@@ -76,7 +76,7 @@ def recompute_job_queue(*, actor, as_of: dt.date):
     """Record a recompute of ``as_of`` asked for from the page and send it once the transaction commits.
 
     With the broker down the job is stored as failed, saying so, instead of failing the page
-    (SECURITY.md 28).
+    (docs/security.md 28).
     """
     job = services.recompute_job_create(actor=actor, as_of=as_of)
 
@@ -94,7 +94,7 @@ def snapshot_recompute_queue(**kwargs) -> None:
     """Queue today's recompute once the surrounding transaction commits (after a roster import, say).
 
     Registered on the roster's ``cadres.events.roster_changed`` (``DashboardConfig.ready``). By then
-    the write has committed, so nothing here may fail it (SECURITY.md item 28): with the broker
+    the write has committed, so nothing here may fail it (docs/security.md item 28): with the broker
     unreachable the error is logged and the nightly run computes the day instead; any other error
     (the in-process fallback computing without a plan, say) is logged by Django (robust). A
     rolled-back transaction sends nothing.

@@ -117,10 +117,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# A password older than this must be changed before anything else (SECURITY.md item 5).
+# A password older than this must be changed before anything else (docs/security.md item 5).
 PASSWORD_MAX_AGE_DAYS = 90
 
-# Login lockout (SECURITY.md item 6): 5 failures for one username lock it for 30 minutes,
+# Login lockout (docs/security.md item 6): 5 failures for one username lock it for 30 minutes,
 # whatever address the tries come from; other users at the same address are not affected.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
@@ -139,7 +139,7 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # TOTP second factor for the three administrator roles and every role that reads full ID numbers or
-# exports personal data (SECURITY.md items 8 and 32).
+# exports personal data (docs/security.md items 8 and 32).
 OTP_TOTP_ISSUER = "科级干部管理系统"
 # The second person who confirms granting such a role or resetting its second factor: 局领导, or the
 # administrator roles (系统管理员, 安全管理员). Run `manage.py migrate` after changing it.
@@ -147,7 +147,7 @@ ACCOUNT_CHANGE_CONFIRMER_ROLES = env_list("ACCOUNT_CHANGE_CONFIRMER_ROLES", defa
 # Days an activation code (to enrol an authenticator) stays valid.
 ACCOUNT_ACTIVATION_CODE_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_CODE_DAYS", "7"))
 
-# Content Security Policy (SECURITY.md item 4): only our own static files, no inline script.
+# Content Security Policy (docs/security.md item 4): only our own static files, no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -190,7 +190,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 ROSTER_UPLOAD_MAX_ROWS = int(os.environ.get("ROSTER_UPLOAD_MAX_ROWS", 200_000))
 # An upload of at most this many rows is previewed in the request (a second or two); a larger one
-# by a Celery job the page follows. Confirming always runs as a job (SECURITY.md item 36).
+# by a Celery job the page follows. Confirming always runs as a job (docs/security.md item 36).
 ROSTER_SYNC_PREVIEW_ROWS = int(os.environ.get("ROSTER_SYNC_PREVIEW_ROWS", 5_000))
 # An upload not confirmed this long after it came is dropped (workbook and preview).
 ROSTER_IMPORT_TTL = dt.timedelta(hours=int(os.environ.get("ROSTER_IMPORT_TTL_HOURS", "24")))

@@ -1,4 +1,4 @@
-"""Every write to the roster (STYLE.md): import from here, not from the submodules."""
+"""Every write to the roster (docs/architecture.md): import from here, not from the submodules."""
 
 from cadres.services.cadres import (  # noqa: F401
     UNCHECKED,

@@ -3,7 +3,7 @@
 Moving a unit (a new parent) changes who sees its cadres: department heads see the subtrees of
 the units granted to them (``cadres.permissions``). ``department_move_impact`` says who would
 gain or lose sight of how many cadres; a move that changes anyone's view waits for the security
-administrator (SECURITY.md item 34): ``department_update`` refuses it with
+administrator (docs/security.md item 34): ``department_update`` refuses it with
 ``DepartmentMoveNeedsConfirmation`` until a confirmed request (``department_move_confirm``)
 carries it out. Every move's audit row names the old and the new parent.
 """

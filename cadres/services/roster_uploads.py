@@ -5,7 +5,7 @@
             └─ large: PREVIEWING ─ preview job ─┘            └─ a day unconfirmed ─► EXPIRED
     a job lost past BACKGROUND_JOB_TIMEOUT, or failing ─► FAILED
 
-Nothing long runs in a web request (SECURITY.md item 36): the upload measures the workbook before
+Nothing long runs in a web request (docs/security.md item 36): the upload measures the workbook before
 parsing it (``inspect_workbook``) and previews it in the request only up to
 ``ROSTER_SYNC_PREVIEW_ROWS`` rows; a larger preview, and every confirmed import, is a Celery job
 (``cadres.tasks``) the page follows. Each transition locks the import's row, re-reads it and

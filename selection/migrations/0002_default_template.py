@@ -1,4 +1,4 @@
-"""The default sixteen-step template (十六步工作法, DOMAIN.md section 5), editable as data afterwards."""
+"""The default sixteen-step template (十六步工作法, docs/selection.md), editable as data afterwards."""
 
 from django.db import migrations
 

@@ -50,7 +50,7 @@ class StepDefinition(models.Model):
         BLOCK = "block", "须先上传，不能继续"
 
     class Rule(models.TextChoices):
-        """The rule of DOMAIN.md section 5 that a step enforces, if any."""
+        """The rule of docs/selection.md that a step enforces, if any."""
 
         NONE = "", "无"
         RECOMMENDATION_VOTE = "recommendation_vote", "会议推荐（到会≥应到2/3）"

@@ -1,4 +1,4 @@
-"""Every write of the selection app (十六步工作法, DOMAIN.md section 5).
+"""Every write of the selection app (十六步工作法, docs/selection.md).
 
 Every transition is one atomic function that first locks the case row (``select_for_update``) and reads
 its state again, so two people acting at once are serialised and the second sees what the first did.

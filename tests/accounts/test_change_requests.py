@@ -1,4 +1,4 @@
-"""Two-person changes (SECURITY.md item 32): a role grant or a second-factor reset waits for a second person.
+"""Two-person changes (docs/security.md item 32): a role grant or a second-factor reset waits for a second person.
 
 Issue 10, item 1: anquan creating an account with the 人事干部 role could use it himself. Now the
 account has no role until a 局领导 confirms, and the activation code that lets its holder enrol

@@ -1,4 +1,4 @@
-"""Login security (SECURITY.md items 5–8 and 15): passwords, sessions, lockout, audit, second factor."""
+"""Login security (docs/security.md items 5–8 and 15): passwords, sessions, lockout, audit, second factor."""
 
 import datetime as dt
 import json

@@ -1,4 +1,4 @@
-"""Issue 10, item 1: no administrator alone can come to read personal data (SECURITY.md items 8 and 32).
+"""Issue 10, item 1: no administrator alone can come to read personal data (docs/security.md items 8 and 32).
 
 The attack: xitong resets renshi's password (the page shows the temporary one), logs in as
 renshi and reveals full ID numbers. Now every role that can see full numbers or export

@@ -1,4 +1,4 @@
-"""No full ID number ever reaches the audit table (SECURITY.md items 13 and 31).
+"""No full ID number ever reaches the audit table (docs/security.md items 13 and 31).
 
 Rows can never be removed, so masking happens before the write: a search typed into a filter,
 a username tried at the login, an object's text — in ASCII or full-width digits, spaced or not.

@@ -1,4 +1,4 @@
-"""Issue 10, item 5: moving a unit widened a department head's scope silently (SECURITY.md item 34).
+"""Issue 10, item 5: moving a unit widened a department head's scope silently (docs/security.md item 34).
 
 A move now records the old and the new parent; when it changes what anyone sees it shows who
 gains (or loses) how many cadres and waits for the security administrator's confirmation.

@@ -1,4 +1,4 @@
-"""The web upload of a roster workbook as background jobs (issue 10 items 7, 8, 11, 12; SECURITY.md 26, 36).
+"""The web upload of a roster workbook as background jobs (issue 10 items 7, 8, 11, 12; docs/security.md 26, 36).
 
 Celery runs eagerly here (tests/conftest.py): a job runs when the transaction that queued it commits,
 which the tests drive with ``django_capture_on_commit_callbacks``. Jobs are called again to check they

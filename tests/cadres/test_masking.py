@@ -1,4 +1,4 @@
-"""Masking that cannot be undone (SECURITY.md item 31).
+"""Masking that cannot be undone (docs/security.md item 31).
 
 For every role without the full-ID right, a masked number together with everything else the
 same row shows (出生年月, 性别, 年龄 on the day shown) must leave at least ten possible ID numbers.

@@ -1,4 +1,4 @@
-"""Reading and validating the roster workbook (ROSTER_FORMAT.md); no database involved."""
+"""Reading and validating the roster workbook (docs/roster-format.md); no database involved."""
 
 import datetime as dt
 import io

@@ -151,7 +151,7 @@ def test_every_demo_login_with_a_second_factor_has_one_and_demo_totp_gives_its_t
 
 
 def test_no_seeded_account_is_privileged(seeded, db):
-    """SECURITY.md item 9: no default or shared superuser or staff account in seeded data."""
+    """docs/security.md item 9: no default or shared superuser or staff account in seeded data."""
     User = get_user_model()
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()

@@ -1,4 +1,4 @@
-"""Workbook sizes checked before parsing (SECURITY.md items 20 and 36; issue 10 item 7).
+"""Workbook sizes checked before parsing (docs/security.md items 20 and 36; issue 10 item 7).
 
 An attack uploaded a 19.6 MB workbook declaring 3.9 million blank rows, which held a web worker for
 53 s and 495 MB. ``inspect_workbook`` streams through the zip and refuses it before openpyxl parses

@@ -1,4 +1,4 @@
-"""Roster workbooks built in memory for the tests (ROSTER_FORMAT.md).
+"""Roster workbooks built in memory for the tests (docs/roster-format.md).
 
 The tests never read the shared samples: a user's clone has no ``../shared``. A row is a
 dict from column header to cell value; a header the row leaves out is a blank cell, and

@@ -1,6 +1,6 @@
 """The dashboard's Celery side, run eagerly (tests/conftest.py): schedule, idempotence, on-commit queuing.
 
-SECURITY.md items 26–28: jobs computed twice leave one result, a job queued in a rolled-back
+docs/security.md items 26–28: jobs computed twice leave one result, a job queued in a rolled-back
 transaction is never sent, the nightly run happens at 01:30 Beijing time and catches up missed
 days, and with the broker down a save still works. tests/dashboard/test_worker.py runs the same
 tasks through a real worker on Redis.
@@ -149,7 +149,7 @@ def test_a_worker_reconnects_to_redis_for_as_long_as_it_takes():
     assert app.conf.worker_cancel_long_running_tasks_on_connection_loss is False
     options = app.conf.broker_transport_options
     assert options["socket_keepalive"] is True and options["health_check_interval"] == 10
-    # Nothing that would make a web request wait longer for an unreachable Redis (SECURITY.md item 28).
+    # Nothing that would make a web request wait longer for an unreachable Redis (docs/security.md item 28).
     assert (options["socket_connect_timeout"], options["socket_timeout"]) == (3, 5)
     assert not {"max_retries", "retry_on_timeout", "interval_start"} & set(options)
 

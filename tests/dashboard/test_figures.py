@@ -1,4 +1,4 @@
-"""The structure-target definitions (DOMAIN.md section 1), exactly, on their boundaries.
+"""The structure-target definitions (docs/definitions.md), exactly, on their boundaries.
 
 Each test builds the few cadres a rule is about and reads the bureau's figures for one
 statistics date; the last tests pin the computation's query count and check that the
@@ -285,7 +285,7 @@ def test_the_computation_makes_the_same_number_of_queries_for_100_and_2000_cadre
 
 
 def test_an_imported_roster_gives_the_figures_its_rows_define(tmp_path):
-    """Import a workbook (ROSTER_FORMAT.md) and read compute_dashboard --json, on D = 2026-12-31."""
+    """Import a workbook (docs/roster-format.md) and read compute_dashboard --json, on D = 2026-12-31."""
     from tests.cadres.workbooks import build_roster, id_number_for, valid_row
 
     def row(n, birth=None, **cells):

@@ -1,4 +1,4 @@
-"""The dashboard tasks through a real Celery worker process on the real Redis (SECURITY.md items 26, 27).
+"""The dashboard tasks through a real Celery worker process on the real Redis (docs/security.md items 26, 27).
 
 The worker (``--pool=solo``, its own queue, Redis database 14 so no development worker
 takes the messages) reads and writes pytest-django's test database, so the test is

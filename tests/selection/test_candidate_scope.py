@@ -1,4 +1,4 @@
-"""Scope holds inside a case (SECURITY.md item 33).
+"""Scope holds inside a case (docs/security.md item 33).
 
 A case of 办公室 may name a candidate from 法规科. The 办公室 head sees the case, but that
 candidate appears without name, unit, post or reasons, on the page and in the 纪实表 alike:

@@ -1,4 +1,4 @@
-"""Query counts of the selection pages: fixed whatever the number of rows (STYLE.md, tests).
+"""Query counts of the selection pages: fixed whatever the number of rows (docs/architecture.md, tests).
 
 Every page costs the same "frame" first. Middleware: the session, the user, its TOTP device, and the
 session's touch (savepoint, update, release): 6. Permissions (the user's, their groups'): 2. The top

@@ -1,4 +1,4 @@
-"""Each rule of DOMAIN.md section 5 refusing what it must, leaving the case exactly as it was."""
+"""Each rule of docs/selection.md refusing what it must, leaving the case exactly as it was."""
 
 import datetime as dt
 

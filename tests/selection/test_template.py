@@ -1,4 +1,4 @@
-"""The default sixteen-step template is data (DOMAIN.md section 5), not code."""
+"""The default sixteen-step template is data (docs/selection.md), not code."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Working days under the official holiday calendar (DOMAIN.md section 5: 公示, 考察预告).
+"""Working days under the official holiday calendar (docs/selection.md: 公示, 考察预告).
 
 2026 comes from chinese-calendar 1.11, which holds the State Council's arrangement: National Day and the
 holiday 2026-10-01 (Thu) to 10-07 (Wed), back to work on Thursday 10-08, with Sunday 2026-09-20 and

@@ -1,4 +1,4 @@
-"""Every write to accounts (STYLE.md): import from here, not from the submodules.
+"""Every write to accounts (docs/architecture.md): import from here, not from the submodules.
 
 ``accounts``: create, role, scope, disable, passwords; ``second_factor``: activation codes and
 the authenticator; ``changes``: the two-person requests; ``notices``: what the holder is told.

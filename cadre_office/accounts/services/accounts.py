@@ -276,7 +276,7 @@ def account_update(*, actor, user, full_name: str, display_title: str = "", role
 
 
 def end_sessions(user) -> None:
-    """Delete every session ``user`` opened (SECURITY.md item 7)."""
+    """Delete every session ``user`` opened (docs/security.md item 7)."""
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()

@@ -1,4 +1,4 @@
-"""Two-person changes: one person asks, a second person confirms (SECURITY.md items 32 and 34).
+"""Two-person changes: one person asks, a second person confirms (docs/security.md items 32 and 34).
 
 Three kinds (``ChangeRequest.Kind``): granting a role with a second factor, resetting an
 account's second factor, and moving a unit so that someone's scope widens or narrows. Each

@@ -1,7 +1,7 @@
 """On PostgreSQL, refuse UPDATE and DELETE on the audit log in the database itself.
 
 The model and the admin already refuse them; the trigger also stops raw SQL and any
-future code path (SECURITY.md item 16). TRUNCATE stays possible for the database owner
+future code path (docs/security.md item 16). TRUNCATE stays possible for the database owner
 (test flushes use it); the application's own database role should not own the table in
 production (see README). SQLite, the development default, has no such
 guarantee beyond the model.

@@ -1,4 +1,4 @@
-"""The bureau's three-year implementation opinion and its targets (DOMAIN.md section 1).
+"""The bureau's three-year implementation opinion and its targets (docs/definitions.md).
 
 Goals the plan leaves without a number ("一定比例", the redacted total N) are empty; the
 bureau fills them in on the targets page. The period is editable too.

@@ -1,4 +1,4 @@
-"""The bureau's figures of a snapshot as ROSTER_FORMAT.md's JSON (the compute_dashboard command)."""
+"""The bureau's figures of a snapshot as docs/roster-format.md's JSON (the compute_dashboard command)."""
 
 
 
@@ -29,7 +29,7 @@ def _met(value, numerator, goal, kind) -> bool | None:
 
 
 def snapshot_report(snapshot: Snapshot) -> dict:
-    """The bureau's figures as ROSTER_FORMAT.md's JSON object (every code, in the plan's order)."""
+    """The bureau's figures as docs/roster-format.md's JSON object (every code, in the plan's order)."""
     targets = {t.code: t for t in snapshot.plan.targets.all()}
     figures = {f.code: f for f in Figure.objects.filter(snapshot=snapshot, department__isnull=True)}
     rows = []

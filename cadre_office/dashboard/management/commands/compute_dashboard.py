@@ -1,4 +1,4 @@
-"""python manage.py compute_dashboard --as-of YYYY-MM-DD [--json] (ROSTER_FORMAT.md)."""
+"""python manage.py compute_dashboard --as-of YYYY-MM-DD [--json] (docs/roster-format.md)."""
 
 import datetime as dt
 import json as jsonlib
