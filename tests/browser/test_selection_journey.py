@@ -38,7 +38,7 @@ def assert_in_view(page, selector: str) -> None:
     """The element is on the screen as the page opened, below the sticky top bar (48 px) and above the fold."""
     page.wait_for_timeout(800)  # past Bootstrap's smooth scrolling to the anchor
     box = page.locator(selector).bounding_box()
-    assert box is not None and 48 <= box["y"] and box["y"] + box["height"] <= 768, box
+    assert box is not None and box["y"] >= 48 and box["y"] + box["height"] <= 768, box
 
 
 @pytest.fixture
