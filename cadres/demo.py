@@ -10,7 +10,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from cadre_office.accounts.roles import Role
 from cadre_office.dates import add_years, birth_date_range_for_ages
 from cadres import demo_data as data
 from cadres.codes import EducationLevel, Ethnicity, Gender, LeadershipLevel, PersonnelStatus, PoliticalStatus, Rank
@@ -317,27 +316,3 @@ def demo_roster() -> list[RosterRow]:
     rng = random.Random(SEED)
     generator = _Generator(rng)
     return [generator.cadre(slot, row) for row, slot in enumerate(_slots(rng), start=2)]
-
-
-# --- demo logins -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    display_name: str
-    role: str
-    department: str = ""  # the department a scoped role is granted
-    totp_secret: str = ""  # roles with a second factor: the base32 key their authenticator was enrolled with
-
-
-# One login per role (issue 3). All share DEMO_PASSWORD and are exempt from the first-login change.
-DEMO_USERS = (
-    DemoUser("renshi", "人事干部（演示）", Role.PERSONNEL),
-    DemoUser("lingdao", "局领导（演示）", Role.LEADER),
-    DemoUser("keshi", "办公室主任（演示）", Role.DEPARTMENT_HEAD, department="办公室"),
-    DemoUser("jijian", "纪检监察（演示）", Role.DISCIPLINE),
-    DemoUser("xitong", "系统管理员（演示）", Role.SYSTEM_ADMIN),
-    DemoUser("anquan", "安全管理员（演示）", Role.SECURITY_ADMIN),
-    DemoUser("shenji", "审计管理员（演示）", Role.AUDIT_ADMIN),
-)

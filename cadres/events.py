@@ -12,6 +12,12 @@ Hooks:
 ``roster_changed``
     Cadres were added or changed in bulk (a roster import), inside the importing transaction.
     No arguments. Registered: the dashboard queues today's recompute once the transaction commits.
+
+``department_move_requested``
+    A unit is to move in the tree in a way that changes what some department head may see
+    (``department_request_move``). Arguments: ``actor``, ``department``, ``parent``, ``reason``,
+    ``impact``. Exactly one callback answers, with the pending request it made. Registered: the
+    accounts app, whose security administrator confirms such moves (two-person changes).
 """
 
 from collections.abc import Callable
@@ -41,5 +47,12 @@ class Hook:
         for callback in list(self._callbacks):
             callback(**kwargs)
 
+    def ask(self, **kwargs):
+        """Call the one callback of a hook that answers, and return its answer."""
+        if len(self._callbacks) != 1:
+            raise RuntimeError(f"{self!r} needs exactly one registered callback")
+        return self._callbacks[0](**kwargs)
+
 
 roster_changed = Hook("roster_changed")
+department_move_requested = Hook("department_move_requested")

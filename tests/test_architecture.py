@@ -135,18 +135,21 @@ STANDARDS = ["cadres.codes", "cadres.idnumbers"]
 
 # Lowest first. A module belongs to the layer of the longest prefix listed. (docs/architecture.md, layers)
 LAYERS = [
-    # 0 base: what every app uses and that knows no app of the bureau's work (the audit log, accounts and
-    # roles, history, jobs, lists, PDFs and workbooks, Celery's configuration). The two national-standard
-    # modules of cadres (GB/T code tables, GB 11643 ID numbers) import nothing of the project but each
-    # other: they are base where they stand (the audit log masks ID numbers with them).
+    # 0 base: what every app uses and that knows no app of the bureau's work (the audit log, history,
+    # jobs, lists, PDFs and workbooks, Celery's configuration). The two national-standard modules of
+    # cadres (GB/T code tables, GB 11643 ID numbers) import nothing of the project but each other:
+    # they are base where they stand (the audit log masks ID numbers with them).
     ("base", ["cadre_office", *STANDARDS]),
     # 1 the roster: cadres, their records, units.
     ("roster", ["cadres"]),
-    # 2 the work on the roster.
+    # 2 who may do what: accounts, roles, scope granted on units, two-person changes (a unit move
+    # asked for by the roster reaches it through a hook of cadres.events).
+    ("access", ["cadre_office.accounts"]),
+    # 3 the work on the roster.
     ("work", ["selection", "oversight", "training", "cadre_office.dashboard"]),
-    # 3 reports across all of it.
+    # 4 reports across all of it.
     ("reports", ["reports"]),
-    # 4 the project: settings, URLs, WSGI, the health check (it reads the dashboard's last nightly run)
+    # 5 the project: settings, URLs, WSGI, the health check (it reads the dashboard's last nightly run)
     # and the project-wide commands (seed_demo seeds every app's demo data).
     ("project", ["cadre_office.settings", "cadre_office.urls", "cadre_office.wsgi", "cadre_office.health",
                  "cadre_office.management"]),
@@ -203,8 +206,9 @@ def app_cycles() -> list[str]:
 
 def test_the_layers_place_each_module():
     assert [layer_of(m) for m in ("cadre_office.audit.services", "cadres.idnumbers", "cadres.models",
-                                  "cadre_office.dashboard.figures", "selection.services.steps",
-                                  "cadre_office.urls", "cadre_office.health")] == [0, 0, 1, 2, 2, 4, 4]
+                                  "cadre_office.accounts.services", "cadre_office.dashboard.figures",
+                                  "selection.services.steps", "cadre_office.urls", "cadre_office.health")] == [
+        0, 0, 1, 2, 3, 3, 5, 5]
     assert app_of("cadre_office.accounts.services.changes") == "cadre_office.accounts"
     assert app_of("selection.services.steps") == "selection"
 

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
+from cadres import events
 from cadres.codes import PersonnelStatus
 from cadres.models import Cadre, Department, DepartmentUserObjectPermission
 from cadres.permissions import SCOPE_CODENAME
@@ -246,17 +247,16 @@ def department_request_move(*, actor, department: Department, reason: str, **fie
     """Save a department's other changes now and ask the security administrator to confirm its move.
 
     Return the pending request, or None when the move (computed again now) changes nobody's
-    view and so took effect at once.
+    view and so took effect at once. The request is the accounts app's (``events.department_move_requested``).
     """
-    from cadre_office.accounts.services import change_request_move
-
     parent = fields.pop("parent")
     impact = department_move_impact(department=department, parent=parent)
     if not impact:
         department_update(actor=actor, department=department, parent=parent, **fields)
         return None
     department_update(actor=actor, department=department, **fields)
-    return change_request_move(actor=actor, department=department, parent=parent, reason=reason, impact=impact)
+    return events.department_move_requested.ask(actor=actor, department=department, parent=parent, reason=reason,
+                                                impact=impact)
 
 
 @transaction.atomic
@@ -264,7 +264,7 @@ def department_move_confirm(*, actor, request) -> Department:
     """Carry out a confirmed move: lock the unit and its new parent, check the request still fits, move.
 
     Who gains what is computed again here, on the tree as it is now; the audit row records that.
-    Called by ``cadre_office.accounts.services.change_request_confirm``, which checked the confirmer.
+    Called by the accounts app's confirmation of the request, which checked the confirmer.
     """
     department = Department.objects.select_for_update().get(pk=request.target_department_id)
     parent_id = (request.payload.get("parent") or {}).get("id")

@@ -130,8 +130,8 @@ def test_each_demo_user_logs_in_with_the_demo_password_and_holds_one_role(
 def test_every_demo_login_with_a_second_factor_has_one_and_demo_totp_gives_its_token(seeded, db):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from cadre_office.accounts.demo import DEMO_USERS
     from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
-    from cadres.demo import DEMO_USERS
 
     enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
     assert enrolled == {demo.username for demo in DEMO_USERS if demo.role in SECOND_FACTOR_ROLES}

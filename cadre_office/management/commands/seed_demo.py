@@ -1,16 +1,19 @@
 """python manage.py seed_demo [--reset-passwords]
 
-A project-level command: the roster's demo data (``cadres.services.demo``), then the demo data of the apps
-built on it (the demo selection case), in one transaction. The roster never imports those apps.
+A project-level command: the roster's demo data (``cadres.services.demo``), the demo logins
+(``cadre_office.accounts.services.demo``), then the demo data of the apps built on them (the demo
+selection case), in one transaction. The roster never imports those apps.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cadre_office.accounts.services.demo import ensure_demo_users
 from cadre_office.audit.context import audit_source
-from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD
-from cadres.services.demo import DemoRosterInvalid, seed_demo
+from cadre_office.history import service_account
+from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, SERVICE_ACCOUNT
+from cadres.services.demo import DemoRosterInvalid, seed_demo_roster
 from selection.demo import ensure_demo_case
 
 
@@ -25,7 +28,8 @@ class Command(BaseCommand):
             raise CommandError(DEMO_DATA_REFUSED)
         try:
             with audit_source("command:seed_demo"), transaction.atomic():
-                result = seed_demo(reset_passwords=reset_passwords)
+                result = seed_demo_roster()
+                users = ensure_demo_users(actor=service_account(SERVICE_ACCOUNT), reset_passwords=reset_passwords)
                 ensure_demo_case()
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
@@ -33,10 +37,10 @@ class Command(BaseCommand):
         self.stdout.write(f"单位：新增 {result.departments_created}")
         self.stdout.write(f"花名册：新增 {roster.created}，更新 {roster.updated}，未变 {roster.unchanged}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，首次登录无需改密）：")
-        for user in result.users:
+        for user in users:
             scope = f"，管辖：{user.department}" if user.department else ""
             self.stdout.write(f"  {user.username:<8}{user.role}{scope}")
-        enrolled = [user for user in result.users if user.totp_secret]
+        enrolled = [user for user in users if user.totp_secret]
         if enrolled:
             self.stdout.write("下列账号（三员，以及能查看完整身份证号或导出个人信息的角色）还须输入动态口令（TOTP）：")
             self.stdout.write("把密钥加入手机验证器，或运行 python manage.py demo_totp 用户名 取得当前口令：")

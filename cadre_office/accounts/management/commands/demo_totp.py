@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cadre_office.accounts.demo import DEMO_USERS
 from cadre_office.accounts.roles import SECOND_FACTOR_ROLES
-from cadres.demo import DEMO_DATA_REFUSED, DEMO_USERS
+from cadres.demo import DEMO_DATA_REFUSED
 
 
 class Command(BaseCommand):
