@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cadre_office.forms import PleaseChooseMixin
 from cadres.codes import LeadershipLevel
 from cadres.forms import DateInput, DepartmentChoiceField
 from cadres.models import Department
@@ -13,7 +14,7 @@ VOTE_CHOICES = {label: value for value, label in Vote.Choice.choices}
 PROBATION_CHOICES = {"胜任": "competent", "不胜任": "incompetent"}
 
 
-class CaseCreateForm(forms.Form):
+class CaseCreateForm(PleaseChooseMixin, forms.Form):
     """The case itself; its candidates come from ``CandidatePickForm`` (the picker beside it)."""
 
     title = forms.CharField(label="事由", max_length=100)
@@ -38,7 +39,7 @@ class CaseCreateForm(forms.Form):
             })
 
 
-class CandidatePickForm(forms.Form):
+class CandidatePickForm(PleaseChooseMixin, forms.Form):
     """The cadres chosen in the picker (hidden inputs ``cadres``): in the user's scope and in service."""
 
     cadres = forms.ModelMultipleChoiceField(
@@ -71,7 +72,7 @@ def _parse_lines(text: str, width: int, error: str) -> list[list[str]]:
 MISSING_REASON_HELP = "须有的材料尚未上传时填写，如“原件在档案室，扫描后补传”；记入办理记录和纪实表"
 
 
-class StepSubmitForm(forms.Form):
+class StepSubmitForm(PleaseChooseMixin, forms.Form):
     """The record of the current step: an opinion, the few data fields its rule needs, and — when required
     records are missing — the reason to go on without them.
 
@@ -136,7 +137,7 @@ class StepSubmitForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name not in ("opinion", "missing_reason")}
 
 
-class StepDecideForm(forms.Form):
+class StepDecideForm(PleaseChooseMixin, forms.Form):
     APPROVE, RETURN = "approve", "return"
 
     decision = forms.ChoiceField(choices=[(APPROVE, "同意"), (RETURN, "退回修改")], widget=forms.HiddenInput)
@@ -145,7 +146,7 @@ class StepDecideForm(forms.Form):
                                      widget=forms.Textarea(attrs={"rows": 2}), help_text=MISSING_REASON_HELP)
 
 
-class CandidateVetoForm(forms.Form):
+class CandidateVetoForm(PleaseChooseMixin, forms.Form):
     candidate = forms.ModelChoiceField(label="人选", queryset=Candidate.objects.none())
     reason = forms.CharField(label="否决理由", max_length=200)
 
@@ -154,7 +155,7 @@ class CandidateVetoForm(forms.Form):
         self.fields["candidate"].queryset = case.candidates.filter(state=Candidate.State.ACTIVE)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PleaseChooseMixin, forms.Form):
     """Upload one record to a step: a name from the step's required records, or another name typed in."""
 
     OTHER = ""
@@ -177,7 +178,7 @@ class AttachmentForm(forms.Form):
         return cleaned
 
 
-class CaseStateForm(forms.Form):
+class CaseStateForm(PleaseChooseMixin, forms.Form):
     """Pause, resume or terminate the case, with the reason the trail keeps."""
 
     PAUSE, RESUME, TERMINATE = "pause", "resume", "terminate"
@@ -187,7 +188,7 @@ class CaseStateForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class CandidateDropForm(forms.Form):
+class CandidateDropForm(PleaseChooseMixin, forms.Form):
     """Leave a candidate off the list (未列入) before the inspection candidates are decided."""
 
     candidate = forms.ModelChoiceField(label="人选", queryset=Candidate.objects.none())

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from cadre_office.accounts import messages
 from cadre_office.accounts.roles import ROLE_DESCRIPTIONS, Role, second_factor_role_names
 from cadre_office.accounts.selectors import scope_department_choices
+from cadre_office.forms import PleaseChooseMixin
 
 PASSWORD_HELP = (
     "留空则由系统生成强密码（仅显示一次）；自行设置须至少 10 位，含大写字母、小写字母、数字、符号中的至少 3 类。"  # noqa: S105
@@ -42,7 +43,7 @@ def _scope_field():
     )
 
 
-class AccountCreateForm(forms.Form):
+class AccountCreateForm(PleaseChooseMixin, forms.Form):
     """A new account. Role and scope appear only for those who may assign roles (``with_role``)."""
 
     username = forms.CharField(
@@ -83,7 +84,7 @@ class AccountCreateForm(forms.Form):
         }
 
 
-class AccountUpdateForm(forms.Form):
+class AccountUpdateForm(PleaseChooseMixin, forms.Form):
     """An account's name, title, role and scope (for those who may assign roles)."""
 
     full_name = forms.CharField(label="姓名", max_length=150)
@@ -105,11 +106,11 @@ class AccountUpdateForm(forms.Form):
         }
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(PleaseChooseMixin, forms.Form):
     """The confirmation of an action that takes no input (the CSRF token is the whole form)."""
 
 
-class ChangeReasonForm(forms.Form):
+class ChangeReasonForm(PleaseChooseMixin, forms.Form):
     """Why a change is asked for: the confirmer reads it before deciding."""
 
     reason = forms.CharField(label="申请理由", max_length=200,
@@ -117,14 +118,14 @@ class ChangeReasonForm(forms.Form):
                              error_messages={"required": messages.REASON_REQUIRED})
 
 
-class ChangeDecisionForm(forms.Form):
+class ChangeDecisionForm(PleaseChooseMixin, forms.Form):
     """The confirmer's comment: optional when confirming, required when rejecting (the service checks)."""
 
     comment = forms.CharField(label="意见", required=False, max_length=200,
                               help_text="驳回时必填，说明理由；确认时选填。")
 
 
-class AccountDisableForm(forms.Form):
+class AccountDisableForm(PleaseChooseMixin, forms.Form):
     reason = forms.CharField(label="停用原因", required=False, max_length=200,
                              help_text="选填，如“调离本局”“长期病假”，记入审计记录。")
 

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from cadre_office.dashboard.models import Plan, Target
 from cadre_office.dashboard.plans import PLAN_ENDS_BEFORE_START
 from cadre_office.dashboard.selectors import AGE_BOUND_CODES
+from cadre_office.forms import PleaseChooseMixin
 
 AS_OF_IN_FUTURE = "统计时点不能晚于今天。"
 AS_OF_TOO_EARLY = "统计时点不能早于 2000-01-01。"
@@ -25,7 +26,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class AsOfForm(forms.Form):
+class AsOfForm(PleaseChooseMixin, forms.Form):
     """?as_of=YYYY-MM-DD on the dashboard, the trend and the drill-down; a bad value is ignored."""
 
     as_of = forms.DateField(label="统计时点", required=False, input_formats=["%Y-%m-%d"])
@@ -36,7 +37,7 @@ class AsOfForm(forms.Form):
         return default
 
 
-class RecomputeForm(forms.Form):
+class RecomputeForm(PleaseChooseMixin, forms.Form):
     """The date to recompute: the one shown, or any earlier day up to today."""
 
     as_of = forms.DateField(label="统计时点", widget=DateInput, input_formats=["%Y-%m-%d"])
@@ -56,7 +57,7 @@ class RecomputeForm(forms.Form):
         return as_of
 
 
-class TargetForm(forms.Form):
+class TargetForm(PleaseChooseMixin, forms.Form):
     """One row of the targets table: the goal (in % for a ratio, in heads for a count) and the age bound."""
 
     goal = forms.DecimalField(label="目标值", required=False)
@@ -108,7 +109,7 @@ class TargetForm(forms.Form):
         return goal, age_max
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PleaseChooseMixin, forms.ModelForm):
     """A plan's name and period."""
 
     class Meta:
