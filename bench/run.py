@@ -74,6 +74,21 @@ def measure(fn, runs: int, warmup: int = 1):
     return statistics.median(times), min(times), max(times), result
 
 
+def measure_pair(fn_a, fn_b, runs: int, warmup: int = 1):
+    """Measure two functions taking turns (a, b, a, b …), so that a change in the machine's speed
+    during the run (other load, memory compaction) weighs on both alike; return two ``measure`` results."""
+    results = [None, None]
+    for _ in range(warmup):
+        results = [fn_a(), fn_b()]
+    times = ([], [])
+    for _ in range(runs):
+        for index, fn in enumerate((fn_a, fn_b)):
+            start = time.perf_counter()
+            results[index] = fn()
+            times[index].append(time.perf_counter() - start)
+    return tuple((statistics.median(t), min(t), max(t), r) for t, r in zip(times, results, strict=True))
+
+
 def in_child(fn):
     """Run ``fn`` in a forked child; return (its result, its peak RSS in MB, the RSS it started with)."""
     import multiprocessing
@@ -373,8 +388,7 @@ def main() -> int:
     day = timezone.localdate()
 
     # 1. The dashboard against hand-written SQL.
-    orm = measure(lambda: dashboard_figures(day), args.runs)
-    hand = measure(lambda: hand_sql_figures(day), args.runs)
+    orm, hand = measure_pair(lambda: dashboard_figures(day), lambda: hand_sql_figures(day), max(args.runs, 9))
     agree = figures_agree(orm[3], hand[3])
     ratio = orm[0] / hand[0]
     rows.append(("结构看板计算（全局，一个统计时点）", spread(orm),
