@@ -133,3 +133,36 @@ def test_a_large_upload_is_previewed_and_imported_by_jobs_the_page_follows(page,
     page.click("[data-testid=import-done] a:has-text('查看干部花名册')")
     page.wait_for_selector("[data-testid=result-count]:text-is('8')")
     assert Cadre.objects.count() == 8
+
+
+def test_the_roster_reads_as_offices_read_it_finds_by_initials_and_keeps_its_header_in_view(page, staff):
+    """Unit in the tree's order, then 正职, 副职, the rest; pinyin initials find a name; the header stays."""
+    second, tenth = DepartmentFactory(name="二科", sort_order=2), DepartmentFactory(name="十科", sort_order=10)
+    post_start(actor=staff, cadre=CadreFactory(name="十科科长", department=tenth), department=tenth, title="科长",
+               level="51", start_date=dt.date(2020, 1, 1))
+    CadreFactory(name="二科科员", department=second)
+    post_start(actor=staff, cadre=CadreFactory(name="二科副科长", department=second), department=second,
+               title="副科长", level="52", start_date=dt.date(2021, 1, 1))
+    post_start(actor=staff, cadre=CadreFactory(name="张晓明", department=second), department=second, title="科长",
+               level="51", start_date=dt.date(2019, 1, 1))
+    for n in range(60):  # enough rows for the list to scroll
+        CadreFactory(name=f"十科干部{n:02d}", department=tenth)
+
+    log_in(page, "renshi_t", PASSWORD)
+    page.select_option("select[name=per_page]", "100")
+    page.wait_for_selector("[data-testid=result-count]:text-is('64')")
+    names = page.locator(".roster-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert names[:4] == ["张晓明", "二科副科长", "二科科员", "十科科长"]
+
+    box = page.locator("[data-testid=roster-scroll]")
+    header = page.locator(".roster-table thead th").first
+    top_before = header.bounding_box()["y"]
+    box.evaluate("el => el.scrollTop = 1200")
+    page.wait_for_function("document.querySelector('[data-testid=roster-scroll]').scrollTop > 1000")
+    assert abs(header.bounding_box()["y"] - top_before) < 2  # still at the top of the box, in view
+    assert header.is_visible()
+
+    page.fill("input[name=q]", "zxm")
+    page.click("button:has-text('查询')")
+    page.wait_for_selector("[data-testid=result-count]:text-is('1')")
+    assert page.locator(".roster-table tbody tr td:nth-child(2)").all_inner_texts() == ["张晓明"]
