@@ -11,22 +11,28 @@ registry that the record page, its change history, the create / edit / delete vi
 Adding a kind of record::
 
     @register
-    class Reward(RecordType):
-        model = Reward
-        form_class = RewardForm
-        slug, url_prefix, tab = "reward", "rewards", OVERSIGHT_TAB
+    class Commendation(RecordType):
+        model = Commendation
+        form_class = CommendationForm
+        slug, url_prefix, tab = "commendation", "commendations", AWARDS_TAB
         namespace = "oversight"
         columns = (Column("日期", "decided_on"), Column("名称", "title"))
         order_by = ("-decided_on", "-id")
+
+A tab may show a summary above its tables (``Tab.summary``: the 简历 as the appointment form
+writes it, the 奖惩情况). A kind may contribute a line to the 奖惩情况 (``rewards_penalties_line``):
+rewards do, and so do the 处分 oversight registers, so the roster composes that text without
+importing oversight (``cadres.selectors.rewards_and_penalties``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from cadres.dates import format_precise
@@ -35,12 +41,40 @@ from cadres.dates import format_precise
 
 
 @dataclass(frozen=True)
+class TabSummary:
+    """What a tab shows above its tables: ``template`` rendered with ``context``.
+
+    ``count``, when given, is what the tab's badge counts instead of its records (the lines of the résumé).
+    """
+
+    template: str
+    context: dict
+    count: int | None = None
+
+
+@dataclass(frozen=True)
 class Tab:
-    """A tab of the record page that one or more kinds of record show in; ``order`` places it."""
+    """A tab of the record page that one or more kinds of record show in; ``order`` places it.
+
+    ``summary(cadre)``, when given, returns a ``TabSummary`` shown above the tab's tables; it reads
+    the records the record page prefetched.
+    """
 
     key: str
     label: str
     order: int
+    summary: Callable[[models.Model], TabSummary] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DatedLine:
+    """A dated line of a text the appointment form writes (奖惩情况): "2019.12 被评为区优秀公务员（县级）"."""
+
+    date: dt.date
+    text: str
+
+    def __str__(self):
+        return f"{self.date:%Y.%m} {self.text}"
 
 
 @dataclass(frozen=True)
@@ -107,6 +141,10 @@ class RecordType:
     select_related: tuple[str, ...] = ()
     update_link_label = "修改"
     empty_text = ""
+    # Where the kind's table stands among the others of its tab (then by registration).
+    position: int = 0
+    section_title = ""  # the heading of its table where the tab shows more than it; default the label
+    printed = True  # False: the printed record leaves the table out (the tab's summary already says it)
     # Permission codenames per action; None: the model's own add_/change_/delete_ permissions.
     permissions: dict[str, str] | None = None
     # Change reasons written to the history (and the audit row); default: the label, 删除 + label.
@@ -148,16 +186,33 @@ class RecordType:
         """Initial values of the create form."""
         return {}
 
+    def intro(self, cadre) -> str:
+        """A sentence above the form saying what to enter there ("" for none)."""
+        return ""
+
     def save_options(self, form) -> dict:
         """Options the form gives the save hooks (a new post held concurrently, say)."""
         return {}
 
     def queryset(self):
-        """The records of this kind as the record page lists them."""
-        return self.model.objects.select_related(*self.select_related).order_by(*self.order_by)
+        """The records of this kind as the record page lists them.
+
+        ``select_related()`` without names would join every foreign key, the cadre too: each record
+        would then carry a copy of its cadre rather than the one the page prefetched it for.
+        """
+        queryset = self.model.objects.order_by(*self.order_by)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def row_class(self, obj) -> str:
         return ""
+
+    def rewards_penalties_line(self, obj) -> DatedLine | None:
+        """Return the line ``obj`` adds to the cadre's 奖惩情况; kinds that add none leave this alone."""
+        return None
+
+    @property
+    def contributes_rewards_penalties(self) -> bool:
+        return type(self).rewards_penalties_line is not RecordType.rewards_penalties_line
 
     # --- service hooks (cadres.services.records)
 
@@ -189,9 +244,10 @@ def register(cls: type[RecordType]) -> type[RecordType]:
 
 
 def record_types(namespace: str | None = None) -> list[RecordType]:
-    """Return the registered kinds (of one URL namespace), in the order of their tabs, then registration."""
+    """Return the registered kinds (of one URL namespace), in the order of their tabs, then their
+    positions in the tab, then registration."""
     types = [t for t in _registry.values() if namespace is None or t.namespace == namespace]
-    return sorted(types, key=lambda t: t.tab.order)
+    return sorted(types, key=lambda t: (t.tab.order, t.position))
 
 
 def record_type_for(model: type[models.Model]) -> RecordType:
@@ -230,15 +286,20 @@ class Section:
     can_change: bool
     can_delete: bool
     empty_text: str
+    empty_hint: str = ""  # what to click to add one (not printed)
 
 
 @dataclass(frozen=True)
 class TabView:
     tab: Tab
     sections: list[Section]
+    summary: str = ""  # the rendered ``Tab.summary``
+    summary_count: int | None = None
 
     @property
     def count(self) -> int:
+        if self.summary_count is not None:
+            return self.summary_count
         return sum(len(section.rows) for section in self.sections)
 
 
@@ -267,12 +328,16 @@ def record_page_tabs(user, cadre) -> list[TabView]:
             ]
             create_url = url("create") if can["add"] else ""
             empty = record_type.empty_text or f"尚无{record_type.label}记录"
-            if create_url:
-                empty += f"，点击“{record_type.heading('add')}”录入"
             sections.append(Section(
                 record_type=record_type, columns=record_type.columns, rows=rows, create_url=create_url,
                 create_label=record_type.heading("add"), can_change=can["change"], can_delete=can["delete"],
                 empty_text=f"{empty}。",
+                empty_hint=f"点击“{record_type.heading('add')}”录入。" if create_url else "",
             ))
-        views.append(TabView(tab=tab, sections=sections))
+        summary = tab.summary(cadre) if tab.summary else None
+        views.append(TabView(
+            tab=tab, sections=sections,
+            summary=render_to_string(summary.template, {"cadre": cadre, **summary.context}) if summary else "",
+            summary_count=summary.count if summary else None,
+        ))
     return views

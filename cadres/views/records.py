@@ -32,7 +32,8 @@ class ChildRecordMixin(CadreScopedMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.record_type.heading(self.action),
-                                        record_type=self.record_type, **kwargs)
+                                        record_type=self.record_type, intro=self.record_type.intro(self.cadre),
+                                        **kwargs)
 
     def get_success_url(self):
         return reverse("cadres:cadre_detail", args=[self.cadre.pk]) + f"#{self.record_type.tab.key}"
