@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from cadre_office.forms import PLEASE_CHOOSE, PhotoInput, PleaseChooseMixin
 from cadres import messages
@@ -11,7 +12,17 @@ from cadres.codes import (
 )
 from cadres.dates import PrecisionDateFormMixin
 from cadres.idnumbers import normalize_id_number
-from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
+from cadres.models import (
+    RELATIONS,
+    Cadre,
+    Department,
+    Education,
+    FamilyMember,
+    PostAssignment,
+    RankAssignment,
+    ResumeEntry,
+    Reward,
+)
 
 # Photo formats accepted, by what Pillow reads in the file (not its name), with the extension stored.
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
@@ -49,8 +60,8 @@ class CadreForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
         model = Cadre
         fields = [
             "name", "gender", "id_number", "birth_date", "ethnicity", "political_status", "party_join_date",
-            "work_start_date", "department", "native_place", "birthplace", "health", "professional_title",
-            "photo", "remarks",
+            "work_start_date", "department", "native_place", "birthplace", "health", "specialty", "professional_title",
+            "professional_title_date", "familiar_expertise", "photo", "remarks",
         ]
         widgets = {
             "birth_date": DateInput(),
@@ -58,6 +69,7 @@ class CadreForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
             "photo": PhotoInput(),
         }
         help_texts = {"birth_date": "可不填，按身份证号自动生成", "id_number": "18位，末位可为X"}
+        labels = {"professional_title_date": "取得时间"}  # beside 专业技术职务
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,6 +191,54 @@ class RankEditForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
         model = RankAssignment
         fields = ["rank", "start_date", "end_date", "document"]
         widgets = {"end_date": DateInput()}
+
+
+# --- the sections of the appointment form --------------------------------------------------------
+
+
+class SuggestionsInput(forms.TextInput):
+    """A text box offering the usual values (an HTML datalist) while taking any other one."""
+
+    def __init__(self, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = tuple(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "list": f"{(attrs or {}).get('id') or f'id_{name}'}-options", "autocomplete": "off"}
+        options = format_html_join("", '<option value="{}"></option>', ((s,) for s in self.suggestions))
+        return format_html('{}<datalist id="{}">{}</datalist>', super().render(name, value, attrs, renderer),
+                           attrs["list"], options)
+
+
+class ResumeEntryForm(PrecisionDateFormMixin, forms.ModelForm):
+    """A line of the résumé entered by hand, dated to the month (2015.07)."""
+
+    class Meta:
+        model = ResumeEntry
+        fields = ["start_date", "end_date", "unit", "post"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].widget.attrs["placeholder"] = "如 2002.09"
+        self.fields["end_date"].widget.attrs["placeholder"] = "如 2006.07"
+
+
+class FamilyMemberForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
+    class Meta:
+        model = FamilyMember
+        fields = ["relation", "name", "birth_date", "political_status", "work_unit_and_post"]
+        widgets = {"relation": SuggestionsInput(RELATIONS)}
+        help_texts = {"relation": "可从列表中选，如：妻子、儿子、父亲；也可直接填写"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].widget.attrs["placeholder"] = "如 1960.03"
+
+
+class RewardForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):
+    class Meta:
+        model = Reward
+        fields = ["kind", "name", "level", "granted_by", "granted_on"]
 
 
 class RosterUploadForm(forms.Form):

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
+from django.conf import settings
 from django.db.models import FileField, Prefetch
 
 from cadre_office.dates import format_month
@@ -13,7 +14,8 @@ from cadres.dates import format_precise
 from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Department, Education
 from cadres.permissions import departments_visible_to, visible_to
-from cadres.records import record_types
+from cadres.records import DatedLine, record_types
+from cadres.resume import Resume, build_resume, path_ids
 
 
 def roster_filterset(user, data=None):
@@ -52,6 +54,37 @@ def cadre_record(user, pk: int, *, path: str = "") -> Cadre:
         *(Prefetch(record_type.related_name, queryset=record_type.queryset()) for record_type in record_types())
     )
     return get_in_scope_or_404(queryset, actor=user, path=path, pk=pk)
+
+
+def resume_of(cadre: Cadre) -> Resume:
+    """Return the cadre's résumé (``cadres.resume``) from its prefetched posts and entered lines.
+
+    ``cadre`` comes from ``cadre_record`` (posts with their departments, résumé entries prefetched);
+    one more query reads the departments above the posts' (none for a cadre without posts).
+    """
+    posts = list(cadre.posts.all())
+    ids = {pk for post in posts for pk in path_ids(post.department.path)}
+    ancestors = Department.objects.only("name", "short_name", "parent", "path").in_bulk(ids) if ids else {}
+    return build_resume(posts=posts, entries=list(cadre.resume_entries.all()), ancestors=ancestors,
+                        bureau_name=settings.BUREAU_NAME)
+
+
+def rewards_and_penalties(cadre: Cadre) -> list[DatedLine]:
+    """Return the lines of the cadre's 奖惩情况 in date order: rewards and every 处分 on record.
+
+    Each kind of record that contributes (``RecordType.rewards_penalties_line``: the roster's rewards,
+    the 处分与诫勉 oversight registers) gives its lines from the records ``cadre_record`` prefetched;
+    the roster never imports the apps that register them.
+    """
+    lines = [line for record_type in record_types() if record_type.contributes_rewards_penalties
+             for obj in getattr(cadre, record_type.related_name).all()
+             if (line := record_type.rewards_penalties_line(obj)) is not None]
+    return sorted(lines, key=lambda line: line.date)
+
+
+def rewards_and_penalties_text(cadre: Cadre) -> str:
+    """Return the 奖惩情况 as the appointment form writes it: a line each, or 无."""
+    return "\n".join(str(line) for line in rewards_and_penalties(cadre)) or "无"
 
 
 def department_choices(user):

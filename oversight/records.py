@@ -1,19 +1,21 @@
-"""The 考核与奖惩 tab of a cadre's record page: 年度考核 and 处分与诫勉, registered with the roster.
+"""年度考核 and 处分与诫勉 on the 考核与奖惩 tab of a cadre's record page, registered with the roster.
 
 Registered from ``OversightConfig.ready``: the roster reads them from its registry
-(``cadres.records``) and never imports this app. Each action needs the model's own permission
-(纪检监察 and 局领导 read the tab; personnel staff enter it).
+(``cadres.records``) and never imports this app. The tab is the roster's (its rewards show there
+too); each 处分 adds its line to the 奖惩情况 the tab shows on top (``rewards_penalties_line``).
+Each action needs the model's own permission (纪检监察 and 局领导 read the tab; personnel staff
+enter it).
 """
 
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cadres.records import Column, RecordType, Tab, badge, display_value, register
+from cadres.record_types import AWARDS_TAB
+from cadres.records import Column, DatedLine, RecordType, badge, display_value, register
 from oversight.forms import AppraisalForm, DisciplineForm
 from oversight.models import AnnualAppraisal, DisciplineAction
 from oversight.services import appraisal_check, discipline_check
 
-OVERSIGHT_TAB = Tab("oversight", "考核与奖惩", 50)
 _GRADE_TONES = dict.fromkeys(AnnualAppraisal.NEGATIVE_GRADES, "danger") | {
     AnnualAppraisal.Grade.EXCELLENT: "success"}
 
@@ -32,7 +34,7 @@ def _effect_until(obj):
 class AppraisalRecord(RecordType):
     model = AnnualAppraisal
     form_class = AppraisalForm
-    namespace, slug, url_prefix, tab = "oversight", "appraisal", "appraisals", OVERSIGHT_TAB
+    namespace, slug, url_prefix, tab = "oversight", "appraisal", "appraisals", AWARDS_TAB
     order_by = ("-year",)
     columns = (Column("年度", "year", nowrap=True), Column("等次", _grade))
 
@@ -44,7 +46,7 @@ class AppraisalRecord(RecordType):
 class DisciplineRecord(RecordType):
     model = DisciplineAction
     form_class = DisciplineForm
-    namespace, slug, url_prefix, tab = "oversight", "discipline", "disciplines", OVERSIGHT_TAB
+    namespace, slug, url_prefix, tab = "oversight", "discipline", "disciplines", AWARDS_TAB
     order_by = ("-decided_on", "-id")
     columns = (
         Column("类别", "kind", nowrap=True), Column("决定日期", "decided_on", nowrap=True),
@@ -53,3 +55,9 @@ class DisciplineRecord(RecordType):
 
     def before_save(self, *, obj, **kwargs):
         discipline_check(obj)
+
+    def rewards_penalties_line(self, obj):
+        """受到警告处分; 被诫勉 (诫勉 is an organisational measure, not a 处分)."""
+        if obj.kind == DisciplineAction.Kind.ADMONITION:
+            return DatedLine(obj.decided_on, "被诫勉")
+        return DatedLine(obj.decided_on, f"受到{obj.get_kind_display()}处分")

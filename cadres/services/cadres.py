@@ -34,7 +34,8 @@ UNCHECKED = object()
 CADRE_EDITABLE_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "political_status", "party_join_date",
     "party_join_date_precision", "work_start_date", "work_start_date_precision", "native_place", "birthplace",
-    "health", "professional_title", "remarks", "photo", "department",
+    "health", "professional_title", "professional_title_date", "professional_title_date_precision", "specialty",
+    "familiar_expertise", "remarks", "photo", "department",
 )
 
 

@@ -17,8 +17,12 @@ FORM_DATA = {
     ("cadres", "education"): {"kind": "fulltime", "level": "21", "degree": "法学学士", "school_major": "某大学法学"},
     ("cadres", "post"): lambda cadre: {"department": cadre.department_id, "title": "科员", "start_date": "2020-01-01"},
     ("cadres", "rank"): {"rank": "08", "start_date": "2019-06-01"},
+    ("cadres", "resume"): {"start_date": "2006.09", "end_date": "2010.07", "unit": "某某大学法学院", "post": "学生"},
+    ("cadres", "reward"): {"kind": "title", "name": "区优秀公务员", "level": "county", "granted_on": "2019.12"},
     ("oversight", "appraisal"): {"year": 2024, "grade": "competent"},
     ("oversight", "discipline"): {"kind": "warning", "decided_on": "2024-09-01", "effect_until": "2025-09-01"},
+    ("cadres", "family"): {"relation": "妻子", "name": "李某某", "birth_date": "1989.03", "political_status": "13",
+                           "work_unit_and_post": "某某公司职员"},
 }
 
 
@@ -27,7 +31,8 @@ def test_the_registry_holds_the_roster_kinds_and_the_ones_oversight_registers():
     kinds = [(t.namespace, t.slug) for t in records.record_types()]
     assert kinds == list(FORM_DATA)
     assert [(tab.key, tab.label) for tab in records.tabs()] == [
-        ("education", "学历学位"), ("posts", "职务任职"), ("ranks", "职级"), ("oversight", "考核与奖惩")]
+        ("education", "学历学位"), ("posts", "职务任职"), ("ranks", "职级"), ("resume", "简历"),
+        ("oversight", "考核与奖惩"), ("family", "家庭成员")]
 
 
 @pytest.mark.parametrize("key", list(FORM_DATA), ids=lambda key: key[1])
@@ -73,13 +78,15 @@ def test_the_record_page_shows_each_registered_tab_with_its_records(staff_client
                           data(cadre) if callable(data) else data)
     response = staff_client.get(reverse("cadres:cadre_detail", args=[cadre.pk]))
     tabs = {view.tab.key: view for view in response.context["record_tabs"]}
-    assert {key: view.count for key, view in tabs.items()} == {"education": 1, "posts": 1, "ranks": 1, "oversight": 2}
+    # The 简历 tab counts the lines of the résumé: the one entered and the one drawn from the post.
+    assert {key: view.count for key, view in tabs.items()} == {
+        "education": 1, "posts": 1, "ranks": 1, "resume": 2, "oversight": 3, "family": 1}
     for key in tabs:
         assert f'data-bs-target="#{key}"' in response.text and f'id="{key}"' in response.text
     assert 'data-testid="appraisal-row"' in response.text and "科员" in response.text
     # The change history reads the same registry.
     subjects = {entry.subject for entry in response.context["history"]}
-    assert {"学历学位", "职务任职", "职级任职", "年度考核", "处分与诫勉"} <= subjects
+    assert {"学历学位", "职务任职", "职级任职", "简历", "奖励", "年度考核", "处分与诫勉", "家庭成员"} <= subjects
 
 
 def test_a_department_head_with_the_right_to_edit_meets_404_for_a_cadre_outside_the_scope(client):

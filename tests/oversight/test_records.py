@@ -137,9 +137,10 @@ def test_leader_sees_the_tab_but_may_not_add(client):
     assert response.status_code == 200
     assert "考核与奖惩" in response.text and "优秀" in response.text
     assert reverse("oversight:appraisal_create", args=[cadre.pk]) not in response.text
-    # The tab comes from the record registry (oversight registers it): nothing to add, change or delete.
+    # The tab comes from the record registry (the roster's rewards, and the kinds oversight registers):
+    # nothing to add, change or delete.
     tab = next(t for t in response.context["record_tabs"] if t.tab.key == "oversight")
-    assert [s.record_type.slug for s in tab.sections] == ["appraisal", "discipline"]
+    assert [s.record_type.slug for s in tab.sections] == ["reward", "appraisal", "discipline"]
     assert not any(s.create_url or s.can_change or s.can_delete for s in tab.sections)
     assert client.get(reverse("oversight:appraisal_create", args=[cadre.pk])).status_code == 403
     assert client.post(reverse("oversight:discipline_create", args=[cadre.pk]), {
