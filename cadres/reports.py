@@ -20,7 +20,8 @@ FIELDS = (
     "work_start_date", "department__name", "current_post_title", "current_level", "current_post_start",
     "current_rank", "current_rank_start", "status", "native_place", "birthplace", "health",
     "professional_title", "remarks", "party_join_date_precision", "work_start_date_precision",
-    "current_post_start_precision", "current_rank_start_precision",
+    "current_post_start_precision", "current_rank_start_precision", "professional_title_date",
+    "professional_title_date_precision", "specialty", "familiar_expertise",
 )
 _AT = {name: index for index, name in enumerate(FIELDS)}
 
@@ -103,6 +104,9 @@ class RosterExport:
             Column("出生地", _field("birthplace"), 10),
             Column("健康状况", _field("health"), 8),
             Column("专业技术职务", _field("professional_title"), 12, wrap=True),
+            Column("专业技术职务取得时间", _precise("professional_title_date"), 12),
+            Column("专长", _field("specialty"), 12, wrap=True),
+            Column("熟悉专业有何专长", _field("familiar_expertise"), 24, wrap=True),
             Column("备注", _field("remarks"), 20, wrap=True),
         ]
 

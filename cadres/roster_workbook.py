@@ -66,14 +66,20 @@ COLUMNS = {
     "出生地": ("birthplace", False),
     "健康状况": ("health", False),
     "专业技术职务": ("professional_title", False),
+    "专业技术职务取得时间": ("professional_title_date", False),
+    "专长": ("specialty", False),
+    "熟悉专业有何专长": ("familiar_expertise", False),
     "备注": ("remarks", False),
 }
 HEADER_OF = {attr: header for header, (attr, _) in COLUMNS.items()}
+# Columns added after offices had their workbooks: a workbook without one leaves the field as it is
+# (re-importing last year's roster must not wipe what was entered on the record page since).
+KEPT_WHEN_ABSENT = frozenset({"professional_title_date", "specialty", "familiar_expertise"})
 
 TEXT_LIMITS = {
     "fulltime_degree": 50, "parttime_degree": 50, "fulltime_school": 200, "parttime_school": 200,
     "department_name": 100, "post_title": 100, "native_place": 50, "birthplace": 50, "health": 50,
-    "professional_title": 100, "remarks": 2000,
+    "professional_title": 100, "specialty": 100, "familiar_expertise": 200, "remarks": 2000,
 }
 
 # Uncompressed size and entry count a workbook may unpack to (zip-bomb guard).
@@ -140,6 +146,10 @@ class RosterRow:
     health: str
     professional_title: str
     remarks: str
+    professional_title_date: dt.date | None = None
+    specialty: str = ""
+    familiar_expertise: str = ""
+    absent: frozenset[str] = frozenset()  # the ``KEPT_WHEN_ABSENT`` fields the workbook has no column for
 
 
 @dataclass
@@ -484,6 +494,7 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
         # Only the columns up to the last one the roster reads: a cell far to the right widens no row.
         rows = sheet.iter_rows(min_row=2, max_col=max(positions.values()) + 1, values_only=True)
         seen_ids: dict[str, int] = {}
+        absent = KEPT_WHEN_ABSENT - positions.keys()
         data_rows = 0
         for number, values in enumerate(rows, start=2):
             if progress is not None and number % 1000 == 0:
@@ -494,7 +505,7 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
             if data_rows > max_rows:
                 raise WorkbookRejected(messages.IMPORT_TOO_MANY_ROWS.format(limit=max_rows))
             cells = {attr: (values[index] if index < len(values) else None) for attr, index in positions.items()}
-            row, errors = _validate_row(number, cells, seen_ids)
+            row, errors = _validate_row(number, cells, seen_ids, absent)
             result.errors.extend(errors)
             if row is not None:
                 result.rows.append(row)
@@ -521,7 +532,8 @@ def _column_positions(header) -> dict[str, int]:
     return positions
 
 
-def _validate_row(number: int, cells: dict, seen_ids: dict[str, int]) -> tuple[RosterRow | None, list[RowError]]:
+def _validate_row(number: int, cells: dict, seen_ids: dict[str, int],
+                  absent: frozenset[str] = frozenset()) -> tuple[RosterRow | None, list[RowError]]:
     errors: list[RowError] = []
 
     def fail(attr: str, message: str) -> None:
@@ -604,7 +616,14 @@ def _validate_row(number: int, cells: dict, seen_ids: dict[str, int]) -> tuple[R
     rank_start = date("rank_start", month_allowed=True)
     status = coded("status", PersonnelStatus, required=False) or PersonnelStatus.ACTIVE
 
-    free = {attr: text(attr) for attr in ("native_place", "birthplace", "health", "professional_title", "remarks")}
+    free = {attr: text(attr) for attr in ("native_place", "birthplace", "health", "professional_title", "specialty",
+                                          "familiar_expertise", "remarks")}
+    title_date = date("professional_title_date", month_allowed=True)
+    if title_date is not None:
+        if not free["professional_title"]:
+            fail("professional_title_date", messages.TITLE_DATE_WITHOUT_TITLE)
+        elif birth_date and title_date < birth_date:
+            fail("professional_title_date", messages.DATE_BEFORE_BIRTH)
 
     if errors:
         return None, errors
@@ -612,7 +631,8 @@ def _validate_row(number: int, cells: dict, seen_ids: dict[str, int]) -> tuple[R
         row=number, name=name, gender=gender, ethnicity=ethnicity, birth_date=birth_date, id_number=id_number,
         political_status=political_status, party_join_date=party_join_date, work_start_date=work_start_date,
         fulltime=fulltime, parttime=parttime, department_name=department_name, post_title=post_title,
-        level=level, post_start=post_start, rank=rank, rank_start=rank_start, status=status, **free,
+        level=level, post_start=post_start, rank=rank, rank_start=rank_start, status=status,
+        professional_title_date=title_date, absent=absent, **free,
     ), []
 
 

@@ -39,10 +39,11 @@ BATCH = 1000
 
 BASIC_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "political_status", "party_join_date", "work_start_date",
-    "native_place", "birthplace", "health", "professional_title", "remarks",
+    "native_place", "birthplace", "health", "professional_title", "professional_title_date", "specialty",
+    "familiar_expertise", "remarks",
 )
 REASON = "花名册导入"
-# The basic fields the workbook may give to the month (入党时间, 参加工作时间).
+# The basic fields the workbook may give to the month (入党时间, 参加工作时间, 专业技术职务取得时间).
 PRECISE_FIELDS = frozenset(precision_date_fields(Cadre)) & frozenset(BASIC_FIELDS)
 
 Progress = Callable[[int, int], None]
@@ -160,10 +161,15 @@ def _education_target(cadre: Cadre, kind: str, level: str) -> Education | None:
     return next((e for e in records if e.level == level), None)
 
 
+def _basic_fields(row: RosterRow) -> list[str]:
+    """The basic fields a row sets: all but the newer ones its workbook has no column for."""
+    return [name for name in BASIC_FIELDS if name not in row.absent]
+
+
 def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowError]]:
     changes: list[FieldChange] = []
     errors: list[RowError] = []
-    for name in BASIC_FIELDS:
+    for name in _basic_fields(row):
         old, new = _stored(cadre, name), getattr(row, name)
         if _differs(old, new):
             field_obj = Cadre._meta.get_field(name)
@@ -322,7 +328,8 @@ def _new_cadre(row: RosterRow, departments: dict) -> Cadre:
 def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> None:
     """Bring one existing cadre in line with the workbook through the roster's services."""
     department = department_for_roster_name(actor=actor, name=row.department_name, cache=departments)
-    data = {name: getattr(row, name) for name in BASIC_FIELDS if _differs(_stored(cadre, name), getattr(row, name))}
+    data = {name: getattr(row, name) for name in _basic_fields(row)
+            if _differs(_stored(cadre, name), getattr(row, name))}
     if cadre.department_id != department.pk:
         data["department"] = department
     if data:
