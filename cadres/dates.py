@@ -37,6 +37,17 @@ class MonthDate(dt.date):
     def __repr__(self):
         return f"MonthDate({self.year}, {self.month})"
 
+    # Arithmetic gives a plain date: on a date subclass Python returns the subclass, and a MonthDate
+    # is always the first of its month, so 2018.12 minus a day would come out as 2018-11-01, not
+    # 2018-11-30 (the end of a post closed the day before its successor's start).
+    def __add__(self, other):
+        return dt.date(self.year, self.month, self.day) + other
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return dt.date(self.year, self.month, self.day) - other
+
 
 def precision_field() -> models.CharField:
     """The ``<name>_precision`` column beside a date column that may be recorded to the month.

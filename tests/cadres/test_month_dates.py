@@ -149,3 +149,55 @@ def test_the_migration_takes_day_one_party_and_work_dates_and_imported_post_star
     assert Cadre.objects.get(pk=other.pk).current_post_start_precision == DAY
     rows = Cadre.history.filter(id=imported.pk)
     assert {row.party_join_date_precision for row in rows} == {MONTH}  # the history shows no change of precision
+
+
+# --- the day before a month (cadres 0009) ---------------------------------------------------------
+
+
+def test_arithmetic_on_a_month_gives_a_plain_date():
+    month = MonthDate(2018, 12)
+    assert month - dt.timedelta(days=1) == dt.date(2018, 11, 30)
+    assert type(month - dt.timedelta(days=1)) is dt.date
+    assert month + dt.timedelta(days=40) == dt.timedelta(days=40) + month == dt.date(2019, 1, 10)
+    assert month - dt.date(2018, 11, 1) == dt.timedelta(days=30)
+
+
+def test_a_post_started_in_a_month_ends_the_open_one_on_the_last_day_of_the_month_before(staff_client):
+    cadre = CadreFactory()
+    url = reverse("cadres:post_create", args=[cadre.pk])
+    staff_client.post(url, {"department": cadre.department_id, "title": "科员", "start_date": "2015.07"})
+    staff_client.post(url, {"department": cadre.department_id, "title": "副科长", "level": "52",
+                            "start_date": "2018.12"})
+    first = PostAssignment.objects.get(cadre=cadre, title="科员")
+    assert first.end_date == dt.date(2018, 11, 30)
+
+
+def test_the_migration_puts_right_an_end_on_the_first_of_the_month_before(staff):
+    from cadres.models import RankAssignment
+
+    migration = importlib.import_module("cadres.migrations.0009_repair_month_end_dates")
+    cadre, other = CadreFactory(), CadreFactory()
+    first = post_start(actor=staff, cadre=cadre, department=cadre.department, title="科员",
+                       start_date=MonthDate(2015, 7))
+    post_start(actor=staff, cadre=cadre, department=cadre.department, title="副科长", level="52",
+               start_date=MonthDate(2018, 12))
+    rank = RankAssignment.objects.create(cadre=cadre, rank="08", start_date=dt.date(2016, 1, 1),
+                                         end_date=dt.date(2019, 5, 1))
+    RankAssignment.objects.create(cadre=cadre, rank="07", start_date=dt.date(2019, 6, 1), start_date_precision=MONTH)
+    # Ended on the 1st of a month by hand, its successor to the day: left alone.
+    kept = post_start(actor=staff, cadre=other, department=other.department, title="科员",
+                      start_date=dt.date(2015, 7, 1))
+    post_start(actor=staff, cadre=other, department=other.department, title="副科长", start_date=dt.date(2018, 12, 1))
+    PostAssignment.objects.filter(pk=first.pk).update(end_date=dt.date(2018, 11, 1))  # as the old arithmetic did
+    PostAssignment.objects.filter(pk=kept.pk).update(end_date=dt.date(2018, 11, 1))
+
+    migration.repair_end_dates(apps, None)
+
+    first.refresh_from_db()
+    rank.refresh_from_db()
+    kept.refresh_from_db()
+    assert (first.end_date, rank.end_date, kept.end_date) == (
+        dt.date(2018, 11, 30), dt.date(2019, 5, 31), dt.date(2018, 11, 1))
+    latest = first.history.order_by("-history_id").first()
+    assert (latest.end_date, latest.history_user.username, latest.history_change_reason) == (
+        dt.date(2018, 11, 30), "migrate", migration.REASON)
