@@ -18,6 +18,15 @@
     }
   });
 
+  // A 打印 button (data-print) prints the page; the print style sheet lays it out (app.css, @media print).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
   // Open the tab named in the address (#posts, #history …) and keep the address in step with the tabs.
   function showTabFromHash() {
     if (!window.location.hash || !window.bootstrap) return;
