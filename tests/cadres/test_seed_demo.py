@@ -16,9 +16,19 @@ from cadre_office.dates import age_on
 from cadres.codes import PARTY_MEMBER_CODES, Ethnicity, Gender, LeadershipLevel, PersonnelStatus
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, DEPARTMENTS, SERVICE_ACCOUNT, demo_roster
 from cadres.idnumbers import parse_id_number
-from cadres.models import Cadre, Department, Education, PostAssignment, RankAssignment
+from cadres.models import (
+    Cadre,
+    Department,
+    Education,
+    FamilyMember,
+    PostAssignment,
+    RankAssignment,
+    ResumeEntry,
+    Reward,
+)
+from cadres.selectors import resume_of
 
-TRACKED = (Cadre, Department, Education, PostAssignment, RankAssignment)
+TRACKED = (Cadre, Department, Education, PostAssignment, RankAssignment, ResumeEntry, FamilyMember, Reward)
 # The module's data is seeded before the per-test settings of conftest apply: hash with the same cheap hasher.
 CHEAP_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -192,3 +202,19 @@ def test_the_demo_has_one_selection_case_waiting_for_the_leader(seeded, db):
     assert case.current_step == 2 and case.steps.get(number=2).state == "submitted"
     lingdao = get_user_model().objects.get(username="lingdao")
     assert [row.case.pk for row in inbox(lingdao)] == [case.pk]
+
+
+@pytest.mark.django_db
+def test_every_leader_in_service_has_a_resume_family_and_believable_rewards(seeded):
+    leaders = Cadre.objects.active().exclude(current_level="")
+    assert leaders.exists()
+    for cadre in leaders:
+        assert cadre.family_members.filter(relation__in=["妻子", "丈夫"]).count() == 1, cadre
+        resume = resume_of(cadre)
+        assert resume.lines and not resume.overlapping, cadre  # entered lines end before the post history
+        assert all(reward.granted_on < dt.date(2026, 7, 1) for reward in cadre.rewards.all())
+    assert Reward.objects.count() > 50
+    assert ResumeEntry.objects.exclude(cadre__current_level="").exists()  # some staff too, not only leaders
+    # Every record went through the child-record core: a history row naming the demo account.
+    assert not ResumeEntry.history.exclude(history_user__username=SERVICE_ACCOUNT).exists()
+    assert FamilyMember.history.count() == FamilyMember.objects.count()

@@ -14,6 +14,7 @@ from cadre_office.audit.context import audit_source
 from cadre_office.history import service_account
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, SERVICE_ACCOUNT
 from cadres.services.demo import DemoRosterInvalid, seed_demo_roster
+from cadres.services.demo_records import seed_demo_records
 from selection.demo import ensure_demo_case
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         try:
             with audit_source("command:seed_demo"), transaction.atomic():
                 result = seed_demo_roster()
+                records = seed_demo_records(actor=service_account(SERVICE_ACCOUNT))
                 users = ensure_demo_users(actor=service_account(SERVICE_ACCOUNT), reset_passwords=reset_passwords)
                 ensure_demo_case()
         except DemoRosterInvalid as exc:
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         roster = result.roster
         self.stdout.write(f"单位：新增 {result.departments_created}")
         self.stdout.write(f"花名册：新增 {roster.created}，更新 {roster.updated}，未变 {roster.unchanged}")
+        self.stdout.write(f"简历、家庭成员和奖励：为 {records} 名干部写入")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，首次登录无需改密）：")
         for user in users:
             scope = f"，管辖：{user.department}" if user.department else ""
