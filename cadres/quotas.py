@@ -20,7 +20,7 @@ list never disagree.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cadres.codes import SECTION_LEVELS, LeadershipLevel, PersonnelStatus, Rank
@@ -73,7 +73,7 @@ def counted_ranks(day: dt.date):
                            "level", "start_date", "pk")
                  .values("department_id")[:1])
     return (RankAssignment.objects.filter(_held_on(day), _in_service_on(day, "cadre__"))
-            .annotate(unit_id=Coalesce(Subquery(post_unit), F("cadre__department_id"))))
+            .annotate(unit_id=Coalesce(Subquery(post_unit), F("cadre__department_id"), output_field=BigIntegerField())))
 
 
 # --- figures ---------------------------------------------------------------------------------------

@@ -68,10 +68,10 @@ class QuotaOccupantsView(QuotaDayMixin, TemplateView):
     template_name = "cadres/quota_occupants.html"
 
     def get_context_data(self, **kwargs):
-        kind = self.kwargs["kind"]
+        kind = self.kwargs["kind_code"]
         if parse_kind(kind) is None:
             raise Http404("没有这类职数")
-        unit = quota_unit(self.request.user, self.kwargs["unit"], path=self.request.path)
+        unit = quota_unit(self.request.user, self.kwargs["unit_pk"], path=self.request.path)
         occupants = quota_occupants(self.request.user, unit=unit, kind=kind, as_of=self.as_of)
         return super().get_context_data(unit=unit, kind=kind, kind_label=KIND_LABELS[kind], occupants=occupants,
                                         is_rank=kind.startswith("R"), as_of=self.as_of,
