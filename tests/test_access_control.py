@@ -184,8 +184,9 @@ def _quota(world):
 
     from cadres.services import quota_create
 
+    day = dt.date(2020, 1, 1)
     return quota_create(actor=world["users"]["人事干部"], department=world["finance"], level="52", approved=2,
-                        document="区编发〔2020〕1号", approved_on=dt.date(2020, 1, 1), effective_from=dt.date(2020, 1, 1))
+                        document="区编发〔2020〕1号", approved_on=day, effective_from=day)
 
 
 def _grant(world):
