@@ -151,7 +151,7 @@ def bench_user(username: str, role: str, departments=()):
 
 def load_quotas(*, seed: int = 2026) -> int:
     """Approve 正科 and 副科 quotas for every unit near what it holds today (some over, some vacant), and a
-    一级主任科员 quota for each section; through the service, as personnel staff record them. Return how many."""
+    一级主任科员 quota; through the service, as personnel staff record them. Return how many."""
     from cadres.quotas import quota_occupancy
     from cadres.services import quota_create
 
@@ -168,9 +168,8 @@ def load_quotas(*, seed: int = 2026) -> int:
                          document=f"区编发〔{effective.year}〕{created + 1}号", approved_on=approved_on,
                          effective_from=effective)
             created += 1
-        if unit.kind == Department.Kind.SECTION:
-            quota_create(actor=actor, department=unit, rank="07", approved=rng.randint(30, 60),
-                         document=f"区编发〔{effective.year}〕{created + 1}号", approved_on=approved_on,
-                         effective_from=effective)
-            created += 1
+        quota_create(actor=actor, department=unit, rank="07", approved=rng.randint(30, 60),
+                     document=f"区编发〔{effective.year}〕{created + 1}号", approved_on=approved_on,
+                     effective_from=effective)
+        created += 1
     return created

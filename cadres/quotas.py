@@ -24,7 +24,7 @@ from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerFie
 from django.db.models.functions import Coalesce
 
 from cadres.codes import SECTION_LEVELS, LeadershipLevel, PersonnelStatus, Rank
-from cadres.models import PostAssignment, PostQuota, RankAssignment
+from cadres.models import Cadre, PostAssignment, PostQuota, RankAssignment
 
 ZHENG = LeadershipLevel.TOWNSHIP_CHIEF
 FU = LeadershipLevel.TOWNSHIP_DEPUTY
@@ -50,6 +50,12 @@ def _in_service_on(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": PersonnelStatus.ACTIVE}) | Q(**{f"{prefix}status_date__gt": day})
 
 
+def _left_service(day: dt.date) -> Exists:
+    """The outer row's cadre was out of service on ``day``: an anti-join on the few who left, cheaper than
+    joining every cadre to test who is in."""
+    return Exists(Cadre.objects.filter(pk=OuterRef("cadre_id")).exclude(_in_service_on(day)))
+
+
 def _held_on(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_date__lte": day}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
@@ -62,8 +68,8 @@ def counted_posts(day: dt.date):
         | Q(level=OuterRef("level"), start_date__lt=OuterRef("start_date"))
         | Q(level=OuterRef("level"), start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
     )
-    return (PostAssignment.objects.filter(_held_on(day), _in_service_on(day, "cadre__"), level__in=SECTION_LEVELS)
-            .filter(~Exists(outranking)))
+    return (PostAssignment.objects.filter(_held_on(day), level__in=SECTION_LEVELS)
+            .filter(~Exists(outranking), ~_left_service(day)))
 
 
 def counted_ranks(day: dt.date):
@@ -72,7 +78,7 @@ def counted_ranks(day: dt.date):
                  .order_by(Case(When(level="", then=Value(1)), default=Value(0), output_field=IntegerField()),
                            "level", "start_date", "pk")
                  .values("department_id")[:1])
-    return (RankAssignment.objects.filter(_held_on(day), _in_service_on(day, "cadre__"))
+    return (RankAssignment.objects.filter(_held_on(day)).filter(~_left_service(day))
             .annotate(unit_id=Coalesce(Subquery(post_unit), F("cadre__department_id"), output_field=BigIntegerField())))
 
 
@@ -131,22 +137,23 @@ def quotas_in_force(day: dt.date, units=None) -> dict[tuple[int, str], PostQuota
 def quota_occupancy(as_of: dt.date, units=None) -> Occupancy:
     """Return the quotas in force and their occupancy on ``as_of`` for ``units`` (a queryset; None: all).
 
-    Two queries (the quotas; the posts grouped by unit and level), a third (the ranks grouped by
-    unit and rank) only when a 职级 quota is in force: never one per unit.
+    Two queries (the quotas; the principal posts grouped by unit and level: one row per cadre, so a
+    plain count), a third (the ranks grouped by unit and rank) only when a 职级 quota is in force:
+    never one per unit.
     """
     quotas = quotas_in_force(as_of, units)
     counts: dict[tuple[int, str], int] = {}
     posts = counted_posts(as_of)
     if units is not None:
         posts = posts.filter(department__in=units)
-    for row in posts.order_by().values("department_id", "level").annotate(n=Count("cadre_id", distinct=True)):
+    for row in posts.order_by().values("department_id", "level").annotate(n=Count("pk")):
         counts[(row["department_id"], kind_of(level=row["level"]))] = row["n"]
     rank_codes = {kind[1:] for _, kind in quotas if kind.startswith("R")}
     if rank_codes:
         ranks = counted_ranks(as_of).filter(rank__in=rank_codes)
         if units is not None:
             ranks = ranks.filter(unit_id__in=units.values("pk"))
-        for row in ranks.order_by().values("unit_id", "rank").annotate(n=Count("cadre_id", distinct=True)):
+        for row in ranks.order_by().values("unit_id", "rank").annotate(n=Count("pk")):
             counts[(row["unit_id"], kind_of(rank=row["rank"]))] = row["n"]
     return Occupancy(as_of=as_of, quotas=quotas, counts=counts)
 
