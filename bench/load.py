@@ -147,3 +147,29 @@ def bench_user(username: str, role: str, departments=()):
     for department in departments:
         assign_perm("cadres.view_department_cadres", user, department)
     return user
+
+
+def load_quotas(*, seed: int = 2026) -> int:
+    """Approve 正科 and 副科 quotas for every unit near what it holds today (some over, some vacant), and a
+    一级主任科员 quota; through the service, as personnel staff record them. Return how many."""
+    from cadres.quotas import quota_occupancy
+    from cadres.services import quota_create
+
+    rng = random.Random(seed)
+    actor = service_account("bench_load")
+    today = timezone.localdate()
+    approved_on = effective = dt.date(today.year - 3, 1, 1)
+    occupancy = quota_occupancy(today)
+    created = 0
+    for unit in Department.objects.filter(parent__isnull=False).in_tree_order():
+        for level in ("51", "52"):
+            held = occupancy.figure(unit.pk, f"L{level}").occupied
+            quota_create(actor=actor, department=unit, level=level, approved=max(0, held + rng.randint(-3, 3)),
+                         document=f"区编发〔{effective.year}〕{created + 1}号", approved_on=approved_on,
+                         effective_from=effective)
+            created += 1
+        quota_create(actor=actor, department=unit, rank="07", approved=rng.randint(30, 60),
+                     document=f"区编发〔{effective.year}〕{created + 1}号", approved_on=approved_on,
+                     effective_from=effective)
+        created += 1
+    return created

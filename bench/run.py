@@ -9,6 +9,8 @@ same run:
 - the roster page through the Django test client (the whole request: middleware, view,
   template): a filtered page of 50 rows and the unfiltered first page, with query counts;
 - the scoped roster of a department head (guardian grants on departments);
+- the 职数 overview (post quotas against occupancy on a day, every unit), its target (150 ms) and its
+  query count, the same for the whole bureau and for a department head's six units;
 - the Excel export of the full roster, time and peak memory, against openpyxl write-only
   writing the same rows from one plain query;
 - importing a 10,000-row workbook through the import command's code path;
@@ -416,6 +418,22 @@ def main() -> int:
     rows.append(("科室负责人的花名册（授权单位含下级）", spread(scoped),
                  f"{scoped_queries} 次查询；可见 {result_count(response):,} 人"))
 
+    # 3b. The 职数 overview: every unit's quotas against occupancy today, as personnel staff and as the head.
+    from bench.load import load_quotas
+
+    quotas = load_quotas()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cadres_postquota")
+    overview, overview_queries, _ = page(client, "/cadres/quotas/")
+    units = Department.objects.count()
+    _, head_queries, _ = page(head_client, "/cadres/quotas/")
+    quota_ok = overview[0] < QUOTA_TARGET and overview_queries == head_queries
+    rows.append(("职数情况（全部单位，当天）", spread(overview),
+                 f"目标 < {QUOTA_TARGET * 1000:.0f} ms：{'达标' if overview[0] < QUOTA_TARGET else '未达标！'}；"
+                 f"{overview_queries} 次查询，科室负责人（6 个单位）{head_queries} 次"
+                 f"{'，相同' if overview_queries == head_queries else '，不同！'}；{units} 个单位、"
+                 f"{quotas} 条核定"))
+
     # 4. The Excel export of the full roster, and raw openpyxl on the same rows; each in a fresh child.
     total = Cadre.objects.count()
     view_runs, raw_runs = [], []
@@ -457,7 +475,10 @@ def main() -> int:
     print(report)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"==> 已写入 {args.output}")
-    return 0 if agree and not load["errors"] else 1
+    return 0 if agree and quota_ok and not load["errors"] else 1
+
+
+QUOTA_TARGET = 0.150  # seconds: the 职数 overview at N cadres (issue 12)
 
 
 def _timed(fn):

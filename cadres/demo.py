@@ -316,3 +316,53 @@ def demo_roster() -> list[RosterRow]:
     rng = random.Random(SEED)
     generator = _Generator(rng)
     return [generator.cadre(slot, row) for row, slot in enumerate(_slots(rng), start=2)]
+
+
+# --- post quotas (职数) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    """An approval of a demo unit's leadership quota (职数)."""
+
+    department: str
+    level: str
+    approved: int
+    document: str
+    approved_on: dt.date
+    effective_from: dt.date
+    remarks: str = ""
+
+
+QUOTA_DOCUMENT = "区编发〔2016〕8号"
+QUOTA_APPROVED_ON = dt.date(2016, 3, 10)
+QUOTA_EFFECTIVE_FROM = dt.date(2016, 4, 1)
+# Differences from "as many as the demo unit has posts", so that the overview shows something real:
+# (unit, level) → (approved in 2016, a later approval or None). 第一所 keeps five section chiefs (科长)
+# at 副科 beside its three deputies with six 副科 posts approved: two over quota, which nobody had
+# noticed before the overview showed it.
+QUOTA_DIFFERENCES = {
+    ("第一所", FK): (6, None),
+    ("人事科", FK): (4, None),
+    ("法规科", FK): (3, None),  # the vacancy the demo selection case fills
+    ("规划科", ZK): (3, None),
+    ("信息中心", FK): (4, None),
+    ("综合执法大队", FK): (16, (21, "区编发〔2022〕15号", dt.date(2022, 6, 20), dt.date(2022, 7, 1),
+                                "增设第七、第八中队，相应增加副科职数")),
+}
+
+
+def demo_quotas() -> list[QuotaSpec]:
+    """Return the demo units' 正科 and 副科 quotas: one approval each in 2016, and the later changes."""
+    specs = []
+    for department in DEPARTMENTS:
+        for level in (ZK, FK):
+            held = sum(1 for _, post_level in department.posts if post_level == level)
+            approved, later = QUOTA_DIFFERENCES.get((department.name, level), (held, None))
+            specs.append(QuotaSpec(department.name, level, approved, QUOTA_DOCUMENT, QUOTA_APPROVED_ON,
+                                   QUOTA_EFFECTIVE_FROM))
+            if later is not None:
+                number, document, approved_on, effective_from, remarks = later
+                specs.append(QuotaSpec(department.name, level, number, document, approved_on, effective_from,
+                                       remarks))
+    return specs

@@ -19,6 +19,7 @@ from cadres.models import (
     Education,
     FamilyMember,
     PostAssignment,
+    PostQuota,
     RankAssignment,
     ResumeEntry,
     Reward,
@@ -264,3 +265,76 @@ class DepartmentForm(PleaseChooseMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"] = DepartmentChoiceField(label="上级单位", queryset=Department.objects.in_tree_order(),
                                                       required=False, empty_label="（无：本局）")
+
+
+# --- post quotas (职数) ----------------------------------------------------------------------------
+
+
+class QuotaFilterForm(forms.Form):
+    """The overview's filter bar: the day (统计时点, default today) and which units to list."""
+
+    as_of = forms.DateField(label="统计时点", required=False, widget=DateInput(attrs={"class": "form-control"}),
+                            input_formats=["%Y-%m-%d"])
+    show = forms.ChoiceField(label="显示", required=False, choices=[])
+
+    def __init__(self, *args, today, **kwargs):
+        from cadres.selectors import QUOTA_SHOW_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["as_of"].initial = today
+        self.fields["show"].choices = QUOTA_SHOW_CHOICES
+
+    def values(self) -> tuple:
+        """Return (as_of, show); a value that does not parse falls back to today, all units."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["as_of"] or self.today, self.cleaned_data["show"] or ""
+        return self.today, ""
+
+
+def quota_kind_choices() -> list:
+    from cadres.codes import Rank
+    from cadres.quotas import KIND_LABELS, LEADERSHIP_KINDS
+
+    leadership = [(kind, f"{KIND_LABELS[kind]}领导职数") for kind in LEADERSHIP_KINDS]
+    ranks = [(f"R{rank.value}", f"{rank.label}职数") for rank in Rank if rank.value >= Rank.PRINCIPAL_STAFF_1]
+    return [("", PLEASE_CHOOSE), ("领导职务", leadership), ("职级", ranks)]
+
+
+class QuotaForm(PleaseChooseMixin, forms.ModelForm):
+    """An approval of a unit's quota of one kind; on a correction, the reason too."""
+
+    kind = forms.ChoiceField(label="职数类别", choices=[])
+    reason = forms.CharField(label="更正原因", max_length=200, required=False,
+                             help_text="如：录入时文号有误，按原件更正。新的批复请点“新增职数”，不要改旧记录。")
+
+    class Meta:
+        model = PostQuota
+        fields = ["department", "approved", "document", "approved_on", "effective_from", "remarks"]
+        widgets = {"approved_on": DateInput, "effective_from": DateInput}
+
+    def __init__(self, *args, departments, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"] = DepartmentChoiceField(label="单位", queryset=departments)
+        self.fields["kind"].choices = quota_kind_choices()
+        self.order_fields(["department", "kind", "approved", "document", "approved_on", "effective_from", "remarks",
+                           "reason"])
+        if self.instance.pk:
+            self.initial["kind"] = self.instance.kind
+        if correcting:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = messages.QUOTA_REASON_REQUIRED
+        else:
+            del self.fields["reason"]
+
+    def service_fields(self) -> dict:
+        from cadres.quotas import parse_kind
+
+        level, rank = parse_kind(self.cleaned_data["kind"])
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {**data, "level": level, "rank": rank}
+
+    def _post_clean(self):
+        # The model's checks (one kind, one row per unit, kind and day) run in the service, on the
+        # values it is given; here the form only parses.
+        pass

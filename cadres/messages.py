@@ -60,3 +60,7 @@ IMPORT_POST_BEFORE_CURRENT = "早于系统中现任职务的任职时间 {date:%
 IMPORT_POST_DATE_NEEDED = "与系统中现任职务（{date:%Y-%m-%d}起）不同，须填写任现职时间"
 IMPORT_RANK_BEFORE_CURRENT = "早于系统中现任职级的任职时间 {date:%Y-%m-%d}"
 IMPORT_RANK_DATE_NEEDED = "与系统中现任职级（{date:%Y-%m-%d}起）不同，须填写任现职级时间"
+
+# Post quotas (职数)
+QUOTA_LEVEL_OR_RANK = "请选择一类职数：正科或副科领导职数，或某一职级的职数"
+QUOTA_REASON_REQUIRED = "更正已核定的职数时，请说明更正原因"

@@ -5,15 +5,17 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import FileField, Prefetch
+from django.db.models import Count, FileField, Prefetch, Q
 
 from cadre_office.dates import format_month
 from cadre_office.lists import ordering
 from cadre_office.scope import get_in_scope_or_404
+from cadres.codes import PersonnelStatus
 from cadres.dates import format_precise
 from cadres.idnumbers import mask_id_number
 from cadres.models import Cadre, Department, Education
-from cadres.permissions import departments_visible_to, visible_to
+from cadres.permissions import departments_visible_to, sees_all_departments, visible_to
+from cadres.quotas import KIND_LABELS, counted_posts, counted_ranks, parse_kind, quota_occupancy
 from cadres.records import DatedLine, record_types
 from cadres.resume import Resume, build_resume, path_ids
 
@@ -184,3 +186,122 @@ def _show(field, value, department_names: dict, full_birth_date: bool, precision
     if isinstance(value, dt.date):
         return format_precise(value, precision)
     return str(value)
+
+
+# --- post quotas (职数) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """One unit of the 职数 overview: (kind, figure) in the order of ``QuotaOverview.kinds``."""
+
+    unit: Department
+    cells: list
+
+    @property
+    def figures(self) -> list:
+        return [figure for _, figure in self.cells]
+
+    @property
+    def over(self) -> bool:
+        return any(figure.over for figure in self.figures)
+
+    @property
+    def vacant(self) -> bool:
+        return any(figure.vacant for figure in self.figures)
+
+
+@dataclass(frozen=True)
+class QuotaTotal:
+    approved: int
+    occupied: int
+    vacant: int
+    over: int
+
+
+@dataclass(frozen=True)
+class QuotaOverview:
+    as_of: dt.date
+    show: str
+    kinds: list[str]
+    rows: list[QuotaRow]
+    totals: list[QuotaTotal]
+
+    @property
+    def kind_labels(self) -> list[tuple[str, str]]:
+        return [(kind, KIND_LABELS[kind]) for kind in self.kinds]
+
+
+QUOTA_SHOW_OVER = "over"
+QUOTA_SHOW_VACANT = "vacant"
+QUOTA_SHOW_CHOICES = [("", "全部单位"), (QUOTA_SHOW_OVER, "只看超编"), (QUOTA_SHOW_VACANT, "只看有空缺")]
+
+
+def quota_overview(user, *, as_of: dt.date, show: str = "") -> QuotaOverview:
+    """Return the 职数 overview on ``as_of`` of the units ``user`` may see, in tree order.
+
+    ``show`` keeps only the units over quota (``over``) or with a vacancy (``vacant``) in some kind.
+    Totals are over the rows shown. Three or four queries whatever the number of units: the units,
+    and ``cadres.quotas.quota_occupancy``'s.
+    """
+    units = department_choices(user)
+    occupancy = quota_occupancy(as_of, None if sees_all_departments(user) else departments_visible_to(user))
+    kinds = occupancy.kinds
+    rows = [QuotaRow(unit=unit, cells=[(kind, occupancy.figure(unit.pk, kind)) for kind in kinds]) for unit in units]
+    if show == QUOTA_SHOW_OVER:
+        rows = [row for row in rows if row.over]
+    elif show == QUOTA_SHOW_VACANT:
+        rows = [row for row in rows if row.vacant]
+    totals = []
+    for index in range(len(kinds)):
+        figures = [row.figures[index] for row in rows]
+        totals.append(QuotaTotal(approved=sum(f.approved or 0 for f in figures),
+                                 occupied=sum(f.occupied for f in figures),
+                                 vacant=sum(f.vacant or 0 for f in figures), over=sum(f.over or 0 for f in figures)))
+    return QuotaOverview(as_of=as_of, show=show, kinds=kinds, rows=rows, totals=totals)
+
+
+def quota_unit(user, pk, *, path: str = "") -> Department:
+    """Return a unit ``user`` may see, or 404 (audited when it exists beyond the scope)."""
+    return get_in_scope_or_404(departments_visible_to(user), actor=user, path=path, pk=pk)
+
+
+def quota_occupants(user, *, unit: Department, kind: str, as_of: dt.date) -> list:
+    """Return the posts (or 职级) that occupy ``unit``'s quota of ``kind`` on ``as_of``, with their cadres.
+
+    The same rows ``quota_occupancy`` counts (``cadres.quotas``), limited to the cadres ``user`` may see.
+    """
+    level, rank = parse_kind(kind)
+    if level:
+        rows = counted_posts(as_of).filter(department=unit, level=level)
+    else:
+        rows = counted_ranks(as_of).filter(unit_id=unit.pk, rank=rank)
+    return list(rows.filter(cadre__in=visible_to(user)).select_related("cadre", "cadre__department")
+                .order_by("start_date", "cadre__birth_date", "pk"))
+
+
+def unit_quotas(unit: Department, *, as_of: dt.date):
+    """Return the unit's figures on ``as_of`` (per kind) and every quota approved for it, newest first."""
+    occupancy = quota_occupancy(as_of, Department.objects.filter(pk=unit.pk))
+    figures = [(kind, KIND_LABELS[kind], occupancy.figure(unit.pk, kind)) for kind in occupancy.kinds]
+    approvals = list(unit.quotas.order_by("level", "rank", "-effective_from", "-pk"))
+    return figures, approvals
+
+
+def department_tree(user, *, as_of: dt.date) -> list[Department]:
+    """Return the units ``user`` may browse in tree order, with head counts and their 职数 on ``as_of``.
+
+    Each unit carries ``cadre_count`` and ``leader_count`` (in service now) and ``quota_cells``:
+    (label, figure) of each kind that has a quota in force or anyone occupying it. One query for
+    the units and ``quota_occupancy``'s, whatever the number of units.
+    """
+    active = Q(cadres__status=PersonnelStatus.ACTIVE)
+    units = list(departments_visible_to(user).in_tree_order().annotate(
+        cadre_count=Count("cadres", filter=active),
+        leader_count=Count("cadres", filter=active & ~Q(cadres__current_level="")),
+    ))
+    occupancy = quota_occupancy(as_of, None if sees_all_departments(user) else departments_visible_to(user))
+    for unit in units:
+        figures = [(KIND_LABELS[kind], occupancy.figure(unit.pk, kind)) for kind in occupancy.kinds]
+        unit.quota_cells = [(label, figure) for label, figure in figures if figure.quota or figure.occupied]
+    return units

@@ -22,4 +22,9 @@ urlpatterns = [
     path("departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("departments/new/", views.DepartmentCreateView.as_view(), name="department_create"),
     path("departments/<int:pk>/edit/", views.DepartmentUpdateView.as_view(), name="department_update"),
+    path("quotas/", views.QuotaOverviewView.as_view(), name="quota_overview"),
+    path("quotas/export/", views.QuotaExportView.as_view(), name="quota_export"),
+    path("quotas/occupants/<int:unit_pk>/<str:kind_code>/", views.QuotaOccupantsView.as_view(), name="quota_occupants"),
+    path("quotas/new/", views.QuotaCreateView.as_view(), name="quota_create"),
+    path("quotas/<int:pk>/edit/", views.QuotaUpdateView.as_view(), name="quota_update"),
 ]

@@ -87,3 +87,9 @@ STEP_RECORD_NAME_DUPLICATE = "材料名称重复：{name}"
 BAD_MISSING_MATERIALS = "缺少材料时的处理只能是“说明原因后可继续”或“须先上传，不能继续”"
 GATE_NEEDS_DECIDER = "审批关口须指定审批角色或审批人"
 APPROVER_INACTIVE = "审批人{name}的账号已停用"
+
+# Post quotas (职数) when a case starts
+NO_VACANCY = ("{unit}{level}领导职数核定{approved}名，{date:%Y-%m-%d}实有{occupied}名，空缺{vacant}名，"
+              "少于本次拟选拔的{post_count}个职数。确需发起的，请勾选确认并填写理由，理由记入办理记录。")
+NO_VACANCY_REASON_REQUIRED = "在没有空缺职数的情况下发起，请填写理由（记入办理记录）"
+NO_VACANCY_OPINION = "发起选拔任用工作（无空缺职数，经确认发起：{summary}；理由：{reason}）"

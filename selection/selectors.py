@@ -176,6 +176,15 @@ def step_data_items(step: CaseStep) -> list[tuple[str, str]]:
     return items
 
 
+def case_opening(case: SelectionCase) -> StepEvent | None:
+    """Return the trail entry that started the case (the first one of no step), from the prefetched events.
+
+    Its opinion says more than "发起选拔任用工作" where the case was started on a confirmation, such as
+    without a vacant post (职数) and why.
+    """
+    return next((event for event in case.events.all() if event.step_id is None), None)
+
+
 def case_timeline(case: SelectionCase, actions: CaseActions) -> list[StepRow]:
     """Return the case's steps in order, each with its trail, its records and the user's verdicts.
 

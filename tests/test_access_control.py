@@ -139,6 +139,19 @@ MATRIX = [
     ("departments", "get", lambda w: reverse("cadres:department_list"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200, "系统管理员": 200, "安全管理员": 200}),
     ("new department", "get", lambda w: reverse("cadres:department_create"), {"人事干部": 200, "系统管理员": 200}),
+    # Post quotas (职数): read by those who read the roster (a department head within their units),
+    # recorded and corrected by personnel staff.
+    ("quota overview", "get", lambda w: reverse("cadres:quota_overview"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("quota export", "get", lambda w: reverse("cadres:quota_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("own unit's quota occupants", "get", lambda w: reverse("cadres:quota_occupants", args=[w["office"].pk, "L51"]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("other unit's quota occupants", "get",
+     lambda w: reverse("cadres:quota_occupants", args=[w["finance"].pk, "L52"]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("new quota", "get", lambda w: reverse("cadres:quota_create"), {"人事干部": 200}),
+    ("correct a quota", "get", lambda w: reverse("cadres:quota_update", args=[_quota(w).pk]), {"人事干部": 200}),
     ("accounts", "get", lambda w: reverse("accounts:user_list"), {"系统管理员": 200, "安全管理员": 200}),
     ("audit log", "get", lambda w: reverse("audit:event_list"), {"审计管理员": 200}),
     ("audit export", "get", lambda w: reverse("audit:event_export"), {"审计管理员": 200}),
@@ -164,6 +177,16 @@ MATRIX = [
     ("selection inbox", "get", lambda w: reverse("selection:inbox"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
 ]
+
+
+def _quota(world):
+    import datetime as dt
+
+    from cadres.services import quota_create
+
+    day = dt.date(2020, 1, 1)
+    return quota_create(actor=world["users"]["人事干部"], department=world["finance"], level="52", approved=2,
+                        document="区编发〔2020〕1号", approved_on=day, effective_from=day)
 
 
 def _grant(world):

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 FORM_MODULES = (cadres.forms, oversight.forms, selection.forms, cadre_office.accounts.forms,
                 cadre_office.dashboard.forms)
 # Labels of an empty choice that say more than 请选择, each chosen by its form on purpose.
-OWN_BLANK_LABELS = (["（无：本局）"], ["（暂不分配）"], ["（无角色）"], ["其他（请填写）"])
+# 全部单位: the 职数 overview's filter, where no choice means every unit, as the filter bars' 全部….
+OWN_BLANK_LABELS = (["（无：本局）"], ["（暂不分配）"], ["（无角色）"], ["其他（请填写）"], ["全部单位"])
 
 
 def _kwargs() -> dict:

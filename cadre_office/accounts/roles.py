@@ -39,7 +39,7 @@ ROLE_DESCRIPTIONS = {
 
 CADRE_READ = [
     "cadres.view_cadre", "cadres.view_education", "cadres.view_postassignment", "cadres.view_rankassignment",
-    "cadres.view_department",
+    "cadres.view_department", "cadres.view_postquota",
 ]
 CADRE_WRITE = [
     f"cadres.{action}_{model}"
@@ -47,6 +47,8 @@ CADRE_WRITE = [
     for action in ("add", "change", "delete")
 ]
 DEPARTMENT_WRITE = ["cadres.add_department", "cadres.change_department"]
+# Post quotas (职数): recording approvals and correcting them is personnel staff's.
+QUOTA_WRITE = ["cadres.add_postquota", "cadres.change_postquota"]
 
 # The structure-target dashboard: reading it (scoped like the roster), and maintaining the plan.
 DASHBOARD_READ = ["dashboard.view_snapshot", "dashboard.view_plan", "dashboard.view_target"]
@@ -64,7 +66,7 @@ OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisa
 
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
-    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
+    Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
     ],

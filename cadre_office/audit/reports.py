@@ -83,6 +83,9 @@ DETAIL_LABELS = {
     "education": "全日制学历",
     "sort": "排序",
     "per_page": "每页行数",
+    "show": "显示范围",
+    # Post quotas (职数) and a selection case started without a vacancy.
+    "no_vacancy": "无空缺职数确认",
     # Selection cases: candidates and their outcome at a step.
     "candidate_id": "人选编号",
     "candidate_added": "增加人选数",

@@ -27,6 +27,7 @@ from cadres.services.departments import (  # noqa: F401
     department_update,
 )
 from cadres.services.exports import ExportFile, roster_export  # noqa: F401
+from cadres.services.quotas import quota_create, quota_export, quota_update  # noqa: F401
 from cadres.services.records import audit_cadre_change, child_record_delete, child_record_save  # noqa: F401
 from cadres.services.roster_import import (  # noqa: F401
     ImportPlan,

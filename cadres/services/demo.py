@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from cadre_office.history import service_account
-from cadres.demo import DEPARTMENTS, SERVICE_ACCOUNT, demo_roster
-from cadres.models import Department
+from cadres.demo import DEPARTMENTS, SERVICE_ACCOUNT, demo_quotas, demo_roster
+from cadres.models import Department, PostQuota
 from cadres.roster_workbook import ParsedRoster
 from cadres.services.departments import department_create, department_root
+from cadres.services.quotas import quota_create
 from cadres.services.roster_import import ImportResult, apply_roster_import, plan_roster_import
 
 
@@ -30,6 +31,21 @@ def ensure_departments(*, actor) -> int:
     return created
 
 
+def ensure_demo_quotas(*, actor) -> int:
+    """Record the demo units' quota approvals not recorded yet (by unit, kind and day); return how many."""
+    units = dict(Department.objects.filter(name__in=[spec.name for spec in DEPARTMENTS]).values_list("name", "pk"))
+    existing = set(PostQuota.objects.filter(department__in=units.values())
+                   .values_list("department_id", "level", "effective_from"))
+    created = 0
+    for spec in demo_quotas():
+        if (units[spec.department], spec.level, spec.effective_from) in existing:
+            continue
+        quota_create(actor=actor, department=Department.objects.get(pk=units[spec.department]), level=spec.level,
+                     approved=spec.approved, document=spec.document, approved_on=spec.approved_on,
+                     effective_from=spec.effective_from, remarks=spec.remarks, reason="演示数据")
+        created += 1
+    return created
+
 
 # --- all of it ---------------------------------------------------------------------------------
 
@@ -38,6 +54,7 @@ def ensure_departments(*, actor) -> int:
 class SeedResult:
     departments_created: int
     roster: ImportResult
+    quotas_created: int = 0
 
 
 class DemoRosterInvalid(Exception):
@@ -57,4 +74,5 @@ def seed_demo_roster() -> SeedResult:
     if not plan.is_valid:
         raise DemoRosterInvalid("；".join(str(error) for error in plan.errors[:10]))
     result = apply_roster_import(plan, actor=actor, source="演示数据")
-    return SeedResult(departments_created=departments_created, roster=result)
+    quotas_created = ensure_demo_quotas(actor=actor)
+    return SeedResult(departments_created=departments_created, roster=result, quotas_created=quotas_created)

@@ -5,6 +5,13 @@ from cadres.views.imports import (  # noqa: F401
     RosterImportStatusView,
     RosterImportUploadView,
 )
+from cadres.views.quotas import (  # noqa: F401
+    QuotaCreateView,
+    QuotaExportView,
+    QuotaOccupantsView,
+    QuotaOverviewView,
+    QuotaUpdateView,
+)
 from cadres.views.record import (  # noqa: F401
     CadreCreateView,
     CadreDetailView,

@@ -4,17 +4,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.generic import CreateView, ListView, UpdateView
 
 from cadre_office.views import ServiceFormMixin
 from cadres import services
-from cadres.codes import PersonnelStatus
 from cadres.forms import DepartmentForm
 from cadres.models import Department
 from cadres.permissions import departments_visible_to
+from cadres.selectors import department_tree, unit_quotas
 from cadres.services.departments import (
     DepartmentMoveNeedsConfirmation,
     department_move_impact,
@@ -30,11 +30,7 @@ class DepartmentListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     context_object_name = "departments"
 
     def get_queryset(self):
-        active = Q(cadres__status=PersonnelStatus.ACTIVE)
-        return departments_visible_to(self.request.user).in_tree_order().annotate(
-            cadre_count=Count("cadres", filter=active),
-            leader_count=Count("cadres", filter=active & ~Q(cadres__current_level="")),
-        )
+        return department_tree(self.request.user, as_of=timezone.localdate())
 
 
 class DepartmentCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, CreateView):
@@ -125,6 +121,8 @@ class DepartmentUpdateView(LoginRequiredMixin, PermissionRequiredMixin, UpdateVi
         context = super().get_context_data(**kwargs)
         context["pending_move"] = (self.object.change_requests.filter(kind="move_department", state="pending")
                                    .select_related("requested_by").first())
+        context["quota_day"] = timezone.localdate()
+        context["quota_figures"], context["quota_approvals"] = unit_quotas(self.object, as_of=context["quota_day"])
         return context
 
     def preview(self, form, impact, move_form):

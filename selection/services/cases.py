@@ -7,6 +7,7 @@ from django.utils import timezone
 from cadre_office.history import tracked_save
 from cadres.codes import PersonnelStatus
 from cadres.permissions import visible_to as cadres_visible_to
+from cadres.quotas import KIND_LABELS, kind_of, vacancy_on
 from selection import messages
 from selection.actions import Action as Act
 from selection.actions import may_start_case
@@ -73,15 +74,23 @@ def _save_numbered(case: SelectionCase, *, actor, year: int, given: bool) -> Non
 
 @transaction.atomic
 def case_create(*, actor, title: str, department, post_title: str, level: str, post_count: int = 1,
-                method: str, cadres=(), number: str | None = None, year: int | None = None) -> SelectionCase:
+                method: str, cadres=(), number: str | None = None, year: int | None = None,
+                confirm_no_vacancy: bool = False, no_vacancy_reason: str = "") -> SelectionCase:
     """Start a case on the current template: step 1 open, the others waiting, one candidate per cadre.
 
     The cadres must be in service and in ``actor``'s roster scope; they are numbered 1, 2, … (人选编号)
     in the order given. The case is numbered ``<year>-<n>`` (``year`` default: this year).
+
+    Where the unit has a quota (职数) of ``level`` in force today with fewer vacancies than
+    ``post_count``, the case starts only with ``confirm_no_vacancy`` and a ``no_vacancy_reason``
+    (else a ``WorkflowError``, code ``no_vacancy`` or ``no_vacancy_reason_required``); the reason and
+    the figures go into the case's trail (办理记录) and the audit row.
     """
     may_start_case(actor).require()
     cadres = list(dict.fromkeys(cadres))
     _check_cadres(actor, cadres)
+    no_vacancy = _check_vacancy(department=department, level=level, post_count=post_count,
+                                confirmed=confirm_no_vacancy, reason=no_vacancy_reason)
     template = WorkflowTemplate.objects.filter(is_current=True).first()
     if template is None:
         raise WorkflowError(messages.NO_CURRENT_TEMPLATE, code="no_template")
@@ -97,8 +106,34 @@ def case_create(*, actor, title: str, department, post_title: str, level: str, p
                      actor=actor, reason="发起选拔任用工作", clean=False)
     for index, cadre in enumerate(cadres, start=1):
         tracked_save(Candidate(case=case, cadre=cadre, number=index), actor=actor, reason="发起选拔任用工作")
-    _record(actor=actor, case=case, action=Action.RECORD, opinion="发起选拔任用工作", created=True)
+    if no_vacancy:
+        opinion = messages.NO_VACANCY_OPINION.format(summary=no_vacancy, reason=no_vacancy_reason.strip())
+        _record(actor=actor, case=case, action=Action.RECORD, opinion=opinion, created=True,
+                no_vacancy=f"{no_vacancy}；理由：{no_vacancy_reason.strip()}")
+    else:
+        _record(actor=actor, case=case, action=Action.RECORD, opinion="发起选拔任用工作", created=True)
     return case
+
+
+def _check_vacancy(*, department, level: str, post_count: int, confirmed: bool, reason: str) -> str:
+    """Refuse a case for more posts than the unit has vacant today, unless confirmed with a reason.
+
+    Return "" when there is room (or no quota of that level is in force), else the figures as a
+    line for the trail. A unit without a quota in force is not checked: nothing says it is full.
+    """
+    day = timezone.localdate()
+    figure = vacancy_on(department=department, level=level, as_of=day)
+    if figure.quota is None or figure.vacant >= post_count:
+        return ""
+    summary = (f"{department.name}{KIND_LABELS[kind_of(level=level)]}领导职数核定{figure.approved}名，"
+               f"{day:%Y-%m-%d}实有{figure.occupied}名，空缺{figure.vacant}名，拟选拔{post_count}个职数")
+    if not confirmed:
+        raise WorkflowError(messages.NO_VACANCY.format(
+            unit=department.name, level=KIND_LABELS[kind_of(level=level)], approved=figure.approved, date=day,
+            occupied=figure.occupied, vacant=figure.vacant, post_count=post_count), code="no_vacancy")
+    if not (reason or "").strip():
+        raise WorkflowError(messages.NO_VACANCY_REASON_REQUIRED, code="no_vacancy_reason_required")
+    return summary
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from selection.reports import case_record_pdf
 from selection.selectors import (
     candidate_rows,
     case_filterset,
+    case_opening,
     case_page_queryset,
     case_timeline,
     hidden_candidates,
@@ -115,7 +116,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             "timeline": timeline, "current": current, "actions": actions.on_case,
             "candidates": candidates, "candidate_rows": candidate_rows(user, candidates, hidden),
             "hidden_candidates": hidden, "active_candidates": active,
-            "messages": general,
+            "messages": general, "opening": case_opening(case),
         }
         if current is not None:
             context.setdefault("submit_form", StepSubmitForm(definition=current.definition, candidates=candidates))

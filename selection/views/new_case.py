@@ -10,6 +10,7 @@ from cadres.selectors import department_choices
 from selection import services
 from selection.actions import may_start_case
 from selection.forms import CandidatePickForm, CaseCreateForm
+from selection.rules import WorkflowError
 from selection.selectors import candidate_search, pickable_cadres, picked_cadres
 
 
@@ -47,6 +48,9 @@ class PickerMixin:
                 "picker_department": department, "picker_url": reverse("selection:candidate_search")}
 
 
+NO_VACANCY_CODES = ("no_vacancy", "no_vacancy_reason_required")
+
+
 class CaseCreateView(StartCaseMixin, PickerMixin, ServiceFormMixin, FormView):
     """新建选拔任用工作: the case, and its candidates picked from the cadres in service."""
 
@@ -81,12 +85,29 @@ class CaseCreateView(StartCaseMixin, PickerMixin, ServiceFormMixin, FormView):
             return self.form_invalid(form)
         return super().form_valid(form)
 
-    def get_context_data(self, **kwargs):
-        data = self.request.POST if self.request.method == "POST" else self.request.GET
-        return super().get_context_data(**self.picker_context(data), **kwargs)
+    def picker_data(self):
+        return self.request.POST if self.request.method == "POST" else self.request.GET
 
     def perform(self, form):
-        return services.case_create(actor=self.request.user, cadres=self.pick_form.chosen(), **form.cleaned_data)
+        post = self.request.POST
+        try:
+            return services.case_create(
+                actor=self.request.user, cadres=self.pick_form.chosen(), **form.cleaned_data,
+                confirm_no_vacancy=post.get("confirm_no_vacancy") == "1",
+                no_vacancy_reason=post.get("no_vacancy_reason", "")[:200])
+        except WorkflowError as exc:
+            if exc.code in NO_VACANCY_CODES:
+                # The warning stays on the form with the confirmation and the reason beside it.
+                self.ask_no_vacancy = True
+            raise
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**self.picker_context(self.picker_data()), **kwargs)
+        post = self.request.POST if self.request.method == "POST" else {}
+        context.update(ask_no_vacancy=getattr(self, "ask_no_vacancy", False) or post.get("no_vacancy_asked") == "1",
+                       confirm_no_vacancy=post.get("confirm_no_vacancy") == "1",
+                       no_vacancy_reason=post.get("no_vacancy_reason", ""))
+        return context
 
     def get_success_url(self):
         return reverse("selection:case_detail", args=[self.object.pk])

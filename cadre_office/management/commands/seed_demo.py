@@ -39,6 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(f"单位：新增 {result.departments_created}")
         self.stdout.write(f"花名册：新增 {roster.created}，更新 {roster.updated}，未变 {roster.unchanged}")
         self.stdout.write(f"简历、家庭成员和奖励：为 {records} 名干部写入")
+        self.stdout.write(f"职数核定：新增 {result.quotas_created}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，首次登录无需改密）：")
         for user in users:
             scope = f"，管辖：{user.department}" if user.department else ""
