@@ -54,7 +54,8 @@ ALL_URLS = sorted({(name, _concrete(route)) for name, route in _patterns()})
 
 def test_the_walk_covers_every_app():
     names = {name for name, _ in ALL_URLS}
-    for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "cadres:batch_change", "cadres:batch_apply", "accounts:user_list", "audit:event_list",
+    for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "cadres:batch_change", "cadres:batch_apply",
+                     "accounts:user_list", "audit:event_list",
                      "admin:index", "login", "logout", "home", "accounts:change_list", "accounts:change_detail",
                      "accounts:change_cancel", "accounts:user_reset_otp", "account_notices", "otp_setup"):
         assert expected in names, expected
