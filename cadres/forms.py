@@ -9,6 +9,7 @@ from cadre_office.forms import PLEASE_CHOOSE, PhotoInput, PleaseChooseMixin
 from cadres import messages
 from cadres.codes import (
     PersonnelStatus,
+    Rank,
 )
 from cadres.dates import PrecisionDateFormMixin
 from cadres.idnumbers import normalize_id_number
@@ -135,6 +136,47 @@ class IdNumberChangeForm(forms.Form):
         if first and second and normalize_id_number(first) != normalize_id_number(second):
             self.add_error("id_number_again", messages.ID_AGAIN_DIFFERS)
         return data
+
+
+class BatchChangeForm(PleaseChooseMixin, forms.Form):
+    """批量变更: what changes, to what, from when, and why (the selection travels beside it).
+
+    Each kind has its own value field (a unit in tree order, a status, a 职级), all three shown without
+    script; ``static/js/batch.js`` shows only the one the chosen kind needs.
+    """
+
+    KINDS = (("department", "单位"), ("status", "人员状态"), ("rank", "职级"))
+
+    change = forms.ChoiceField(label="变更内容", choices=KINDS, widget=forms.RadioSelect, initial="department")
+    department = DepartmentChoiceField(label="调入单位", queryset=Department.objects.none(), required=False)
+    status = forms.ChoiceField(label="新的人员状态", choices=_blank(PLEASE_CHOOSE, PersonnelStatus.choices),
+                               required=False)
+    rank = forms.ChoiceField(label="新的职级", choices=_blank(PLEASE_CHOOSE, Rank.choices), required=False)
+    effective_date = forms.DateField(label="生效日期", widget=DateInput(),
+                                     error_messages={"required": messages.BATCH_DATE_REQUIRED})
+    reason = forms.CharField(label="变更原因", max_length=80,
+                             error_messages={"required": messages.BATCH_REASON_REQUIRED},
+                             help_text="如：机构调整，执法大队第三中队整体划入第二所（记入每人的修改历史）")
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        for name in ("department", "status", "rank"):
+            self.fields[name].widget.attrs["data-batch-value"] = name
+
+    def clean(self):
+        data = super().clean()
+        change = data.get("change")
+        if change and not data.get(change):
+            self.add_error(change, messages.BATCH_VALUE_REQUIRED[change])
+        return data
+
+    @property
+    def value(self):
+        """The new value of the chosen kind: a unit's id, a status or a 职级 code."""
+        change = self.cleaned_data["change"]
+        value = self.cleaned_data[change]
+        return value.pk if change == "department" else value
 
 
 class StatusForm(PleaseChooseMixin, forms.Form):

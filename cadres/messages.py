@@ -64,3 +64,25 @@ IMPORT_RANK_DATE_NEEDED = "与系统中现任职级（{date:%Y-%m-%d}起）不�
 # Post quotas (职数)
 QUOTA_LEVEL_OR_RANK = "请选择一类职数：正科或副科领导职数，或某一职级的职数"
 QUOTA_REASON_REQUIRED = "更正已核定的职数时，请说明更正原因"
+
+# Batch changes on the roster (cadres.services.batch)
+BATCH_NONE_SELECTED = "请先在花名册中勾选干部，或选择全部符合条件的干部。"
+BATCH_TOO_MANY = "一次最多批量变更 {limit} 人，现选择了 {count} 人；请缩小筛选范围后分批办理。"
+BATCH_VALUE_REQUIRED = {"department": "请选择调入的单位", "status": "请选择新的人员状态", "rank": "请选择新的职级"}
+BATCH_UNIT_INVALID = "所选单位不存在、已停用或不在您的管辖范围内"
+BATCH_HAS_PROBLEMS = "有 {count} 人不能按此变更（见预览中标红的行），未执行任何变更。"
+BATCH_STALE = "预览后名单或人员信息已有变化，未执行任何变更；请核对下面的最新预览后重新确认。"
+BATCH_ROW_FAILED = "{name}：{error}。未执行任何变更。"
+BATCH_DONE = "已变更 {count} 人：{what}，生效日期 {date:%Y-%m-%d}。"
+BATCH_NOT_IN_SERVICE = "不在职（{status}），不能调整{what}"
+BATCH_SAME_UNIT = "已在{unit}"
+BATCH_SAME_STATUS = "已是{status}"
+BATCH_SAME_RANK = "已是{rank}"
+BATCH_BEFORE_POST = "生效日期须晚于现任职务“{title}”的任职时间 {date:%Y-%m-%d}"
+BATCH_BEFORE_RANK = "生效日期须晚于现任职级的任职级时间 {date:%Y-%m-%d}"
+BATCH_BEFORE_STATUS = "生效日期早于现状态的变更日期 {date:%Y-%m-%d}"
+BATCH_BEFORE_BIRTH = "生效日期早于出生日期"
+BATCH_RANK_LOWER = "低于现职级{rank}"
+BATCH_DATE_REQUIRED = "请填写生效日期"
+BATCH_REASON_REQUIRED = "请填写变更原因"
+BATCH_VALUE_INVALID = "变更后的取值无效"

@@ -78,3 +78,15 @@ def can_edit_cadre(user, cadre: Cadre) -> bool:
 def can_change_id_number(user, cadre: Cadre) -> bool:
     """Correcting a number is for those who may edit the cadre and see full numbers."""
     return can_edit_cadre(user, cadre) and can_see_full_id_number(user)
+
+
+# A batch change writes the cadre and may end and start posts and 职级: it needs the rights to all of them.
+BATCH_CHANGE_PERMISSIONS = (
+    "cadres.view_cadre", "cadres.change_cadre", "cadres.add_postassignment", "cadres.change_postassignment",
+    "cadres.add_rankassignment", "cadres.change_rankassignment",
+)
+
+
+def can_batch_change(user) -> bool:
+    """Return whether ``user`` may select cadres on the roster and change them in one batch (within scope)."""
+    return user.has_perms(BATCH_CHANGE_PERMISSIONS)

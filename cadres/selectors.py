@@ -6,10 +6,11 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Count, FileField, Prefetch, Q
+from django.http import Http404
 
 from cadre_office.dates import format_month
 from cadre_office.lists import ordering
-from cadre_office.scope import get_in_scope_or_404
+from cadre_office.scope import audit_out_of_scope, get_in_scope_or_404
 from cadres.codes import PersonnelStatus
 from cadres.dates import format_precise
 from cadres.idnumbers import mask_id_number
@@ -305,3 +306,23 @@ def department_tree(user, *, as_of: dt.date) -> list[Department]:
         figures = [(KIND_LABELS[kind], occupancy.figure(unit.pk, kind)) for kind in occupancy.kinds]
         unit.quota_cells = [(label, figure) for label, figure in figures if figure.quota or figure.occupied]
     return units
+
+def roster_ids(user, data, *, limit: int) -> tuple[list[int], int]:
+    """Return the ids of the cadres the roster lists for filters ``data`` (at most ``limit``) and how many match.
+
+    The batch change's "all matching the filter": re-read in the user's scope at the preview and again
+    at the confirmation, so that a set that changed in between is noticed.
+    """
+    queryset = roster(user, data).prefetch_related(None)
+    ids = list(queryset.values_list("pk", flat=True)[: limit + 1])
+    return ids[:limit], (len(ids) if len(ids) <= limit else queryset.count())
+
+
+def cadres_selected(user, ids, *, path: str = "") -> list[tuple[int, str]]:
+    """Return (id, name) of the selected cadres in roster order; 404 (audited) if any is outside the scope."""
+    found = list(visible_to(user).filter(pk__in=ids).order_by("department__path", "pk").values_list("pk", "name"))
+    missing = set(ids) - {pk for pk, _ in found}
+    if missing:
+        audit_out_of_scope(actor=user, model=Cadre, pk=min(missing), path=path)
+        raise Http404("No Cadre matches the given query.")
+    return found

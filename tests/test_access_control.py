@@ -54,7 +54,8 @@ ALL_URLS = sorted({(name, _concrete(route)) for name, route in _patterns()})
 
 def test_the_walk_covers_every_app():
     names = {name for name, _ in ALL_URLS}
-    for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "accounts:user_list", "audit:event_list",
+    for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "cadres:batch_change", "cadres:batch_apply",
+                     "accounts:user_list", "audit:event_list",
                      "admin:index", "login", "logout", "home", "accounts:change_list", "accounts:change_detail",
                      "accounts:change_cancel", "accounts:user_reset_otp", "account_notices", "otp_setup"):
         assert expected in names, expected
@@ -133,6 +134,14 @@ MATRIX = [
     ("photo of other department's", "get", lambda w: reverse("cadres:cadre_photo", args=[w["other"][0].pk]),
      {"人事干部": 404, "局领导": 404, "科室负责人": 404, "纪检监察": 404}),  # no photo: 404 for all who may read
     ("new cadre", "get", lambda w: reverse("cadres:cadre_create"), {"人事干部": 200}),
+    # 批量变更: personnel staff only (the right to change cadres, posts and ranks); GET shows the form.
+    ("batch change form", "get", lambda w: reverse("cadres:batch_change") + f"?ids={w['own'][0].pk}",
+     {"人事干部": 200}),
+    ("batch change of another department's cadre", "get",
+     lambda w: reverse("cadres:batch_change") + f"?ids={w['other'][0].pk}", {"人事干部": 200}),
+    # Nothing selected: back to the roster with a message, nothing written.
+    ("batch change, nothing selected", "post", lambda w: reverse("cadres:batch_change"), {"人事干部": 302}),
+    ("batch confirmation, nothing selected", "post", lambda w: reverse("cadres:batch_apply"), {"人事干部": 302}),
     ("export", "get", lambda w: reverse("cadres:cadre_export"), {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
     ("import", "get", lambda w: reverse("cadres:import_upload"), {"人事干部": 200}),
     ("reveal ID", "post", lambda w: reverse("cadres:cadre_reveal_id", args=[w["own"][0].pk]), {"人事干部": 200}),

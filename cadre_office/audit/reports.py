@@ -65,6 +65,11 @@ DETAIL_LABELS = {
     "full_id_number": "含完整身份证号",
     "count": "数量",
     "notes": "说明",
+    # A batch change on the roster (cadres.services.batch): one row per cadre, the same batch number.
+    "batch": "批次",
+    "change": "批量变更项目",
+    "value": "变更为",
+    "effective_date": "生效日期",
     # The audit log's own filters (its export), the roster's filters (its export).
     "date_from": "日期从",
     "date_to": "日期至",

@@ -9,6 +9,7 @@ _CSS = {
     forms.Select: "form-select form-select-sm",
     forms.SelectMultiple: "form-select form-select-sm",
     forms.CheckboxInput: "form-check-input",
+    forms.RadioSelect: "form-check-input",
     forms.ClearableFileInput: "form-control form-control-sm",
     forms.FileInput: "form-control form-control-sm",
 }

@@ -1,5 +1,15 @@
 """Every write to the roster (docs/architecture.md): import from here, not from the submodules."""
 
+from cadres.services.batch import (  # noqa: F401
+    BATCH_LIMIT,
+    BatchChange,
+    BatchChangeError,
+    BatchOutOfScope,
+    BatchPlan,
+    BatchStaleError,
+    cadre_batch_change,
+    cadre_batch_preview,
+)
 from cadres.services.cadres import (  # noqa: F401
     UNCHECKED,
     StaleEditError,

@@ -1,3 +1,4 @@
+from cadres.views.batch import CadreBatchApplyView, CadreBatchChangeView  # noqa: F401
 from cadres.views.departments import DepartmentCreateView, DepartmentListView, DepartmentUpdateView  # noqa: F401
 from cadres.views.imports import (  # noqa: F401
     RosterImportConfirmView,

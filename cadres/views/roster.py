@@ -9,6 +9,7 @@ from django.views.generic import View
 from cadre_office.lists import FilteredListView
 from cadre_office.xlsx import XLSX_CONTENT_TYPE
 from cadres import services
+from cadres.permissions import can_batch_change
 from cadres.selectors import roster_filterset
 
 
@@ -21,6 +22,9 @@ class CadreListView(FilteredListView):
     results_template = "cadres/_roster_results.html"
     results_id = "roster-results"
     context_object_name = "cadres"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, can_batch_change=can_batch_change(self.request.user))
 
 
 class CadreExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
