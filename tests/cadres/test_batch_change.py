@@ -274,7 +274,7 @@ def test_more_than_the_cap_is_refused_with_a_clear_message(actor):
     with pytest.raises(BatchChangeError) as refused:
         cadre_batch_preview(actor=actor, cadre_ids=range(1, BATCH_LIMIT + 2), change="rank", value="07",
                             effective_date=DATE, reason=REASON)
-    assert refused.value.message == messages.BATCH_TOO_MANY.format(limit=1000, count=1001)
+    assert refused.value.message == messages.BATCH_TOO_MANY.format(limit=500, count=501)
 
 
 # --- scope ---------------------------------------------------------------------------------------------
