@@ -184,3 +184,24 @@ def _show(field, value, department_names: dict, full_birth_date: bool, precision
     if isinstance(value, dt.date):
         return format_precise(value, precision)
     return str(value)
+
+
+# --- 到龄退休 ------------------------------------------------------------------------------------------
+
+
+def retirement_filterset(user, data=None):
+    """Return the 到龄退休 FilterSet over the cadres ``user`` may see (``cadres.filters.RetirementFilterSet``).
+
+    Its ``.qs`` is what the page and its export list: in service on the day asked (default today),
+    retirement month at most the months asked ahead (default 12), overdue first, units fetched.
+    """
+    from cadres.filters import RetirementFilterSet
+
+    queryset = visible_to(user).select_related("department")
+    return RetirementFilterSet(data if data is not None else {}, queryset=queryset, user=user,
+                               departments=department_choices(user))
+
+
+def retirement_due_list(user, data=None):
+    """Return the cadres of ``user``'s 到龄退休 list for the filters in ``data``."""
+    return retirement_filterset(user, data).qs
