@@ -205,3 +205,20 @@ def retirement_filterset(user, data=None):
 def retirement_due_list(user, data=None):
     """Return the cadres of ``user``'s 到龄退休 list for the filters in ``data``."""
     return retirement_filterset(user, data).qs
+
+
+def retirement_due_report(*, as_of: dt.date, months: int) -> dict:
+    """Return the ``retirement_due --json`` object of docs/reports.md (every cadre, full ID numbers).
+
+    For the operator's command, not a page: no scope and no masking. Cadres in ID-number order
+    (the order of the public sample), each with the statutory month and whether it has passed.
+    """
+    from cadres.retirement import due_cadres, is_overdue, statutory_retirement_month
+
+    rows = due_cadres(Cadre.objects.all(), as_of=as_of, months=months).order_by("id_number").values_list(
+        "id_number", "name", "birth_date", "gender")
+    return {"as_of": as_of.isoformat(), "months": months, "cadres": [
+        {"id_number": id_number, "name": name,
+         "retire_month": f"{statutory_retirement_month(birth_date, gender):%Y-%m}",
+         "overdue": is_overdue(birth_date, gender, as_of)}
+        for id_number, name, birth_date, gender in rows]}
