@@ -42,7 +42,8 @@ class Command(BaseCommand):
         report = retirement_due_report(as_of=as_of, months=months)
         cadres = report["cadres"]
         overdue = sum(1 for row in cadres if row["overdue"])
-        self.stderr.write(f"截至 {as_of:%Y-%m-%d}：已超期 {overdue} 人，其后 {months} 个月内到龄 {len(cadres) - overdue} 人。")
+        self.stderr.write(f"截至 {as_of:%Y-%m-%d}：已超期 {overdue} 人，"
+                          f"其后 {months} 个月内到龄 {len(cadres) - overdue} 人。")
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
