@@ -151,6 +151,7 @@ class RosterRow:
     specialty: str = ""
     familiar_expertise: str = ""
     status_date: dt.date | None = None  # the first day out of service (人员状态 not 在职)
+    status_reason: str | None = None  # not a workbook column (None: keep); the demo data gives one
     absent: frozenset[str] = frozenset()  # the ``KEPT_WHEN_ABSENT`` fields the workbook has no column for
 
 

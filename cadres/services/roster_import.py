@@ -184,6 +184,8 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
     new_status_date = _status_date(cadre, row)
     if cadre.status_date != new_status_date:
         changes.append(FieldChange("状态变更时间", _display(cadre.status_date), _display(new_status_date)))
+    if row.status_reason is not None and cadre.status_reason != row.status_reason:
+        changes.append(FieldChange("状态变更原因", _display(cadre.status_reason), _display(row.status_reason)))
 
     for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
         if entry is None:
@@ -330,6 +332,7 @@ def _new_cadre(row: RosterRow, departments: dict) -> Cadre:
         department=departments[row.department_name],
         status=row.status,
         status_date=_status_date(None, row),
+        status_reason=row.status_reason or "",
         current_post_title=row.post_title,
         current_level=row.level,
         current_post_start=row.post_start,
@@ -351,10 +354,11 @@ def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> 
     if data:
         cadre = cadre_update(actor=actor, cadre=cadre, data=data, reason=REASON)
     status_date = _status_date(cadre, row)
-    if (cadre.status, cadre.status_date) != (row.status, status_date):
+    status_reason = cadre.status_reason if row.status_reason is None else row.status_reason
+    if (cadre.status, cadre.status_date, cadre.status_reason) != (row.status, status_date, status_reason):
         # Recorded as the workbook says; the posts follow its 现任职务 columns, not the status.
-        cadre.status, cadre.status_date = row.status, status_date
-        tracked_save(cadre, actor=actor, reason=REASON, update_fields=["status", "status_date"])
+        cadre.status, cadre.status_date, cadre.status_reason = row.status, status_date, status_reason
+        tracked_save(cadre, actor=actor, reason=REASON, update_fields=["status", "status_date", "status_reason"])
 
     for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
         if entry is None:
