@@ -18,8 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from cadres.codes import Gender, PersonnelStatus
 
@@ -117,7 +117,7 @@ def _offset_runs(gender: str) -> tuple[tuple[dt.date | None, dt.date | None, int
 
 def retirement_offset_expression() -> Case:
     """Return, per cadre row, the months from the birth month to the statutory retirement month."""
-    whens = []
+    runs = []
     for gender in (Gender.MALE, Gender.FEMALE):
         for low, high, offset in _offset_runs(gender):
             condition = Q(gender=gender)
@@ -125,14 +125,19 @@ def retirement_offset_expression() -> Case:
                 condition &= Q(birth_date__gte=low)
             if high is not None:
                 condition &= Q(birth_date__lt=high)
-            whens.append(When(condition, then=Value(offset)))
-    return Case(*whens, default=Value(None), output_field=IntegerField())
+            # The open-ended runs first (before the reform, and at the full delay): most cadres near
+            # retirement fall in one of them, and the database tries the branches in order.
+            runs.append((low is not None and high is not None, When(condition, then=Value(offset))))
+    return Case(*[when for _, when in sorted(runs, key=lambda run: run[0])], default=Value(None),
+                output_field=IntegerField())
 
 
 def retirement_ordinal_expression():
     """Return, per cadre row, the month ordinal of the statutory retirement month (sortable)."""
-    return (ExtractYear("birth_date") * Value(12) + ExtractMonth("birth_date") - Value(1)
-            + retirement_offset_expression())
+    # Cast: PostgreSQL's EXTRACT gives numeric, slower to add and sort than integers.
+    year, month = Cast(ExtractYear("birth_date"), IntegerField()), Cast(ExtractMonth("birth_date"), IntegerField())
+    return ExpressionWrapper(year * Value(12) + month - Value(1) + retirement_offset_expression(),
+                             output_field=IntegerField())
 
 
 def months_until_retirement(birth_date: dt.date, gender: str, on: dt.date) -> int:
