@@ -434,6 +434,15 @@ def main() -> int:
                  f"{'，相同' if overview_queries == head_queries else '，不同！'}；{units} 个单位、"
                  f"{quotas} 条核定"))
 
+    # 3b. 到龄退休 (issue 12): the first page, as personnel staff; the query count must not grow with the rows.
+    due, due_queries, response = page(client, "/cadres/retirement/")
+    due_24, due_24_queries, response_24 = page(client, "/cadres/retirement/?months=24&per_page=200")
+    due_ok = due[0] < 0.150 and due_queries == due_24_queries
+    rows.append(("到龄退休：第一页（今天起 12 个月，已超期在前）", spread(due),
+                 f"{due_queries} 次查询；共 {result_count(response):,} 人；24 个月、每页 200 行："
+                 f"{spread(due_24)}、{due_24_queries} 次查询（{result_count(response_24):,} 人）；"
+                 f"目标 < 150 ms 且查询数不变：{'达到' if due_ok else '未达到！'}"))
+
     # 4. The Excel export of the full roster, and raw openpyxl on the same rows; each in a fresh child.
     total = Cadre.objects.count()
     view_runs, raw_runs = [], []
@@ -475,7 +484,7 @@ def main() -> int:
     print(report)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"==> 已写入 {args.output}")
-    return 0 if agree and quota_ok and not load["errors"] else 1
+    return 0 if agree and quota_ok and due_ok and not load["errors"] else 1
 
 
 QUOTA_TARGET = 0.150  # seconds: the 职数 overview at N cadres (issue 12)

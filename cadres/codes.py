@@ -247,6 +247,8 @@ class PersonnelStatus(models.TextChoices):
     TRANSFERRED = "transferred", "调出"
     RETIRED = "retired", "退休"
     REMOVED = "removed", "免职"
+    RESIGNED = "resigned", "辞职"
+    DECEASED = "deceased", "去世"
 
 
 class AgeBand(models.TextChoices):

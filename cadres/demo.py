@@ -315,7 +315,53 @@ def demo_roster() -> list[RosterRow]:
     """Return the demo roster's rows: the same rows on every call."""
     rng = random.Random(SEED)
     generator = _Generator(rng)
-    return [generator.cadre(slot, row) for row, slot in enumerate(_slots(rng), start=2)]
+    rows = [generator.cadre(slot, row) for row, slot in enumerate(_slots(rng), start=2)]
+    _retirement_examples(rows, generator)
+    return rows
+
+
+# In service, due to retire (docs/definitions.md 法定退休时间): (gender, level, birth date, why). The
+# 到龄退休 page shows them; the man born 1966-08 is the issue's: 60 in 2026-08, due only in 2027-01.
+DUE = (
+    (Gender.MALE, ZK, dt.date(1966, 8, 14), "60 in 2026-08, retires 2027-01"),
+    (Gender.MALE, FK, dt.date(1965, 10, 9), "retires 2026-01: overdue"),
+    (Gender.FEMALE, FK, dt.date(1970, 3, 22), "retires 2025-04: overdue"),
+    (Gender.FEMALE, "", dt.date(1971, 10, 5), "retires 2027-04"),
+    (Gender.MALE, "", dt.date(1967, 2, 17), "retires 2027-09"),
+)
+# Who left, with the date and the reason of each (in the order of the leavers in the roster).
+LEFT = (
+    (PersonnelStatus.RETIRED, None, "达到法定退休年龄"),
+    (PersonnelStatus.RETIRED, None, "达到法定退休年龄"),
+    (PersonnelStatus.RESIGNED, dt.date(2025, 3, 1), "本人申请辞去公职"),
+    (PersonnelStatus.TRANSFERRED, dt.date(2025, 9, 1), "调往区财政局"),
+    (PersonnelStatus.TRANSFERRED, dt.date(2026, 1, 1), "调往某街道办事处"),
+    (PersonnelStatus.TRANSFERRED, dt.date(2024, 7, 1), "调往区委组织部"),
+)
+
+
+def _retirement_examples(rows: list[RosterRow], generator: _Generator) -> None:
+    """Make a few cadres due to retire, and give each leaver a status date and a reason.
+
+    Deterministic and after the random roster, so the rest of the demo stays as it was. A new birth
+    date takes a new ID number (same region), checked unique like the others.
+    """
+    from cadres.retirement import default_retire_date
+
+    taken = set()
+    for gender, level, birth, _why in DUE:
+        row = next(r for r in rows if r.status == PersonnelStatus.ACTIVE and r.gender == gender
+                   and r.level == level and r.row not in taken and r.birth_date.year > 1972)
+        taken.add(row.row)
+        row.birth_date = birth
+        row.id_number = generator.id_number(row.id_number[:6], birth, gender)
+    leavers = [r for r in rows if r.status != PersonnelStatus.ACTIVE]
+    for row, (status, day, reason) in zip(leavers, LEFT, strict=True):
+        if status == PersonnelStatus.RETIRED:
+            # Retired women of 55–57: on the 1st after their statutory month, or early at the reference date.
+            day = min(default_retire_date(row.birth_date, row.gender), REFERENCE_DATE.replace(day=1))
+            reason = reason if day == default_retire_date(row.birth_date, row.gender) else "因病提前退休"
+        row.status, row.status_date, row.status_reason = status, day, reason
 
 
 # --- post quotas (职数) ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ export and the pages that list cadres all read through it.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from cadres.codes import (
     PoliticalStatus,
     Rank,
 )
-from cadres.forms import DepartmentChoiceField
+from cadres.forms import DateInput, DepartmentChoiceField
 from cadres.idnumbers import normalize_id_number
 from cadres.models import Department, Education
 from cadres.permissions import can_see_full_id_number
@@ -145,3 +146,63 @@ class RosterFilterSet(ListFilterSet):
         fulltime = Education.objects.filter(cadre=OuterRef("pk"), kind=Education.Kind.FULL_TIME)
         return queryset.filter(Exists(fulltime.filter(level__in=band_codes))).exclude(
             Exists(fulltime.filter(level__in=higher_codes)))
+
+
+# --- 到龄退休 ------------------------------------------------------------------------------------------
+
+DEFAULT_DUE_MONTHS = 12
+MAX_DUE_MONTHS = 120
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class RetirementFilterSet(ListFilterSet):
+    """The 到龄退休 page's filters: as of a day (default today), the months ahead (default 12).
+
+    Whatever the bar says, the list holds only the cadres in service on that day whose statutory
+    retirement month is on or before the month ``months`` after it (``cadres.retirement``), in
+    retirement-month order: the overdue first.
+    """
+
+    search_placeholder = RosterFilterSet.search_placeholder
+
+    q = django_filters.CharFilter(label="查找", method="filter_q", max_length=50)
+    as_of = django_filters.DateFilter(label="截至日期", method="keep", widget=DateInput())
+    months = IntegerFilter(label="月数", method="keep", min_value=0, max_value=MAX_DUE_MONTHS,
+                           widget=forms.NumberInput(attrs={"min": 0, "max": MAX_DUE_MONTHS}))
+    department = DepartmentFilter(label="单位", queryset=Department.objects.none(), empty_label="全部单位")
+    gender = django_filters.ChoiceFilter(label="性别", empty_label=None, choices=blank_choice("全部", Gender.choices))
+
+    filter_q = RosterFilterSet.filter_q
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["department"].queryset = departments if departments is not None else Department.objects.none()
+        self.form.fields["as_of"].widget.attrs["placeholder"] = f"{timezone.localdate():%Y-%m-%d}"
+        self.form.fields["months"].widget.attrs["placeholder"] = str(DEFAULT_DUE_MONTHS)
+
+    def keep(self, queryset, name, value):
+        return queryset  # read by ``filter_queryset``: the list always has a day and a horizon
+
+    def _cleaned(self, name: str):
+        """The value of ``name`` if it validates, else None (a field in error is left out)."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name)
+
+    @property
+    def as_of_day(self):
+        return self._cleaned("as_of") or timezone.localdate()
+
+    @property
+    def horizon_months(self) -> int:
+        value = self._cleaned("months")
+        return DEFAULT_DUE_MONTHS if value is None else value
+
+    def filter_queryset(self, queryset):
+        from cadres.retirement import due_cadres
+
+        return due_cadres(super().filter_queryset(queryset), as_of=self.as_of_day, months=self.horizon_months)

@@ -180,9 +180,29 @@ class BatchChangeForm(PleaseChooseMixin, forms.Form):
 
 
 class StatusForm(PleaseChooseMixin, forms.Form):
+    """A change of personnel status: every status but 在职 carries its date and a reason."""
+
     status = forms.ChoiceField(label="人员状态", choices=PersonnelStatus.choices)
-    status_date = forms.DateField(label="变更日期", required=False, widget=DateInput())
-    reason = forms.CharField(label="说明", required=False, max_length=200)
+    status_date = forms.DateField(label="变更日期", required=False, widget=DateInput(),
+                                  help_text="离开在职状态的第一天（这一天起不再在职；现任职务和职级于前一天终止）")
+    reason = forms.CharField(label="原因", required=False, max_length=200,
+                             help_text="如：达到法定退休年龄；调往某某单位；本人申请辞去公职")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != PersonnelStatus.ACTIVE and not data.get("status_date") \
+                and "status_date" not in self.errors:
+            self.add_error("status_date", messages.STATUS_DATE_REQUIRED)
+        return data
+
+
+class RetireForm(forms.Form):
+    """办理退休: the first day in retirement (proposed: the month after the statutory one) and why."""
+
+    retire_date = forms.DateField(label="退休时间", widget=DateInput(),
+                                  help_text="退休的第一天（这一天起不再在职）；默认为法定退休月份的次月1日")
+    reason = forms.CharField(label="原因", max_length=200, required=False,
+                             help_text="不填写时记为“达到法定退休年龄”")
 
 
 class EducationForm(PleaseChooseMixin, PrecisionDateFormMixin, forms.ModelForm):

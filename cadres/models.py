@@ -143,8 +143,10 @@ class Cadre(models.Model):
         "状态变更日期",
         null=True,
         blank=True,
-        help_text="离开在职状态的日期；为空表示自始即为该状态（如导入的调出、退休人员）。",
+        help_text="离开在职状态的日期（这一天起不再在职）；为空表示自始即为该状态（如导入时未填日期的调出、退休人员）。",
     )
+    status_reason = models.CharField("状态变更原因", max_length=200, blank=True,
+                                     help_text="如：达到法定退休年龄；调往某某单位；本人申请辞去公职")
 
     current_post_title = models.CharField("现任职务", max_length=100, blank=True, editable=False)
     current_level = models.CharField(
@@ -223,6 +225,8 @@ class Cadre(models.Model):
             self.refresh_name_keys()  # bulk inserts (the roster import) clean but do not call save
         if self.status == PersonnelStatus.ACTIVE and self.status_date:
             self.status_date = None
+        if self.status_date and self.birth_date and self.status_date < self.birth_date:
+            errors["status_date"] = messages.DATE_BEFORE_BIRTH
         if self.party_join_date and self.birth_date and self.party_join_date < self.birth_date:
             errors["party_join_date"] = messages.DATE_BEFORE_BIRTH
         if self.work_start_date and self.birth_date and self.work_start_date < self.birth_date:

@@ -21,7 +21,7 @@ FIELDS = (
     "current_rank", "current_rank_start", "status", "native_place", "birthplace", "health",
     "professional_title", "remarks", "party_join_date_precision", "work_start_date_precision",
     "current_post_start_precision", "current_rank_start_precision", "professional_title_date",
-    "professional_title_date_precision", "specialty", "familiar_expertise",
+    "professional_title_date_precision", "specialty", "familiar_expertise", "status_date",
 )
 _AT = {name: index for index, name in enumerate(FIELDS)}
 
@@ -100,6 +100,7 @@ class RosterExport:
             Column("职级", _label("current_rank", labels["current_rank"]), 12),
             Column("任现职级时间", _precise("current_rank_start"), 12),
             Column("人员状态", _label("status", labels["status"]), 8),
+            Column("状态变更时间", _field("status_date"), 12),
             Column("籍贯", _field("native_place"), 10),
             Column("出生地", _field("birthplace"), 10),
             Column("健康状况", _field("health"), 8),
@@ -138,3 +139,52 @@ def _highest_educations(cadre_ids: list[int]) -> dict:
     for cadre_id, kind, level, degree, school_major in rows:
         highest.setdefault((cadre_id, kind), (level, degree, school_major))
     return highest
+
+
+class RetirementExport:
+    """The 到龄退休 list as a workbook: the page's columns, ID numbers full or masked as the roster's export."""
+
+    title = "到龄退休名单"
+    FIELDS = ("name", "gender", "birth_date", "id_number", "department__name", "current_post_title",
+              "current_level", "current_rank", "status", "status_date")
+
+    def __init__(self, cadres, *, full_id: bool, as_of, months: int):
+        self.cadres = cadres
+        self.full_id = full_id
+        self.as_of = as_of
+        self.months = months
+        self.row_count = 0
+
+    def heading(self) -> str:
+        return f"到龄退休名单（截至 {self.as_of:%Y-%m-%d}，含已超期和其后 {self.months} 个月内到龄的在职人员）"
+
+    def columns(self) -> list[Column]:
+        labels = {name: _labels(Cadre, name) for name in ("gender", "current_level", "current_rank", "status")}
+        full_id = self.full_id
+        return [
+            Column("序号", itemgetter(0), 6),
+            Column("姓名", lambda row: row[1][0], 10),
+            Column("性别", lambda row: labels["gender"].get(row[1][1], ""), 6),
+            Column("出生日期", lambda row: row[1][2], 12) if full_id
+            else Column("出生年月", lambda row: format_month(row[1][2]), 10),
+            Column("身份证号", lambda row: row[1][3] if full_id else mask_id_number(row[1][3]), 21),
+            Column("单位", lambda row: row[1][4], 14, wrap=True),
+            Column("现任职务", lambda row: row[1][5], 18, wrap=True),
+            Column("职务层次", lambda row: labels["current_level"].get(row[1][6], ""), 12),
+            Column("职级", lambda row: labels["current_rank"].get(row[1][7], ""), 12),
+            Column("法定退休时间", lambda row: f"{row[2].month:%Y-%m}", 12),
+            Column("状态", lambda row: row[2].text, 14),
+            Column("人员状态", lambda row: labels["status"].get(row[1][8], ""), 8),
+        ]
+
+    def _rows(self):
+        from cadres.retirement import outlook
+
+        values = self.cadres.values_list(*self.FIELDS).iterator(chunk_size=CHUNK)
+        for number, row in enumerate(values, start=1):
+            self.row_count = number
+            yield number, row, outlook(row[2], row[1], self.as_of)
+
+    def render(self) -> bytes:
+        self.row_count = 0
+        return write_xlsx(title=self.title, columns=self.columns(), rows=self._rows(), heading=self.heading())

@@ -62,6 +62,7 @@ COLUMNS = {
     "职级": ("rank", False),
     "任现职级时间": ("rank_start", False),
     "人员状态": ("status", False),
+    "状态变更时间": ("status_date", False),
     "籍贯": ("native_place", False),
     "出生地": ("birthplace", False),
     "健康状况": ("health", False),
@@ -74,7 +75,7 @@ COLUMNS = {
 HEADER_OF = {attr: header for header, (attr, _) in COLUMNS.items()}
 # Columns added after offices had their workbooks: a workbook without one leaves the field as it is
 # (re-importing last year's roster must not wipe what was entered on the record page since).
-KEPT_WHEN_ABSENT = frozenset({"professional_title_date", "specialty", "familiar_expertise"})
+KEPT_WHEN_ABSENT = frozenset({"professional_title_date", "specialty", "familiar_expertise", "status_date"})
 
 TEXT_LIMITS = {
     "fulltime_degree": 50, "parttime_degree": 50, "fulltime_school": 200, "parttime_school": 200,
@@ -149,6 +150,8 @@ class RosterRow:
     professional_title_date: dt.date | None = None
     specialty: str = ""
     familiar_expertise: str = ""
+    status_date: dt.date | None = None  # the first day out of service (人员状态 not 在职)
+    status_reason: str | None = None  # not a workbook column (None: keep); the demo data gives one
     absent: frozenset[str] = frozenset()  # the ``KEPT_WHEN_ABSENT`` fields the workbook has no column for
 
 
@@ -615,6 +618,13 @@ def _validate_row(number: int, cells: dict, seen_ids: dict[str, int],
     rank = coded("rank", Rank, required=False)
     rank_start = date("rank_start", month_allowed=True)
     status = coded("status", PersonnelStatus, required=False) or PersonnelStatus.ACTIVE
+    status_date = date("status_date", month_allowed=True)
+    if status_date is not None:
+        status_date = dt.date.fromordinal(status_date.toordinal())  # to the day: the field has no precision
+        if status == PersonnelStatus.ACTIVE:
+            fail("status_date", messages.IMPORT_STATUS_DATE_WHEN_ACTIVE)
+        elif birth_date and status_date < birth_date:
+            fail("status_date", messages.DATE_BEFORE_BIRTH)
 
     free = {attr: text(attr) for attr in ("native_place", "birthplace", "health", "professional_title", "specialty",
                                           "familiar_expertise", "remarks")}
@@ -632,7 +642,7 @@ def _validate_row(number: int, cells: dict, seen_ids: dict[str, int],
         political_status=political_status, party_join_date=party_join_date, work_start_date=work_start_date,
         fulltime=fulltime, parttime=parttime, department_name=department_name, post_title=post_title,
         level=level, post_start=post_start, rank=rank, rank_start=rank_start, status=status,
-        professional_title_date=title_date, absent=absent, **free,
+        professional_title_date=title_date, status_date=status_date, absent=absent, **free,
     ), []
 
 

@@ -326,3 +326,41 @@ def cadres_selected(user, ids, *, path: str = "") -> list[tuple[int, str]]:
         audit_out_of_scope(actor=user, model=Cadre, pk=min(missing), path=path)
         raise Http404("No Cadre matches the given query.")
     return found
+
+
+# --- 到龄退休 ------------------------------------------------------------------------------------------
+
+
+def retirement_filterset(user, data=None):
+    """Return the 到龄退休 FilterSet over the cadres ``user`` may see (``cadres.filters.RetirementFilterSet``).
+
+    Its ``.qs`` is what the page and its export list: in service on the day asked (default today),
+    retirement month at most the months asked ahead (default 12), overdue first, units fetched.
+    """
+    from cadres.filters import RetirementFilterSet
+
+    queryset = visible_to(user).select_related("department")
+    return RetirementFilterSet(data if data is not None else {}, queryset=queryset, user=user,
+                               departments=department_choices(user))
+
+
+def retirement_due_list(user, data=None):
+    """Return the cadres of ``user``'s 到龄退休 list for the filters in ``data``."""
+    return retirement_filterset(user, data).qs
+
+
+def retirement_due_report(*, as_of: dt.date, months: int) -> dict:
+    """Return the ``retirement_due --json`` object of docs/reports.md (every cadre, full ID numbers).
+
+    For the operator's command, not a page: no scope and no masking. Cadres in ID-number order
+    (the order of the public sample), each with the statutory month and whether it has passed.
+    """
+    from cadres.retirement import due_cadres, is_overdue, statutory_retirement_month
+
+    rows = due_cadres(Cadre.objects.all(), as_of=as_of, months=months).order_by("id_number").values_list(
+        "id_number", "name", "birth_date", "gender")
+    return {"as_of": as_of.isoformat(), "months": months, "cadres": [
+        {"id_number": id_number, "name": name,
+         "retire_month": f"{statutory_retirement_month(birth_date, gender):%Y-%m}",
+         "overdue": is_overdue(birth_date, gender, as_of)}
+        for id_number, name, birth_date, gender in rows]}

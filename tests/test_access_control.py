@@ -55,7 +55,7 @@ ALL_URLS = sorted({(name, _concrete(route)) for name, route in _patterns()})
 def test_the_walk_covers_every_app():
     names = {name for name, _ in ALL_URLS}
     for expected in ("cadres:cadre_list", "cadres:cadre_reveal_id", "cadres:batch_change", "cadres:batch_apply",
-                     "accounts:user_list", "audit:event_list",
+                     "cadres:retirement_due", "cadres:cadre_retire", "accounts:user_list", "audit:event_list",
                      "admin:index", "login", "logout", "home", "accounts:change_list", "accounts:change_detail",
                      "accounts:change_cancel", "accounts:user_reset_otp", "account_notices", "otp_setup"):
         assert expected in names, expected
@@ -133,6 +133,16 @@ MATRIX = [
      lambda w: reverse("cadres:post_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
     ("photo of other department's", "get", lambda w: reverse("cadres:cadre_photo", args=[w["other"][0].pk]),
      {"人事干部": 404, "局领导": 404, "科室负责人": 404, "纪检监察": 404}),  # no photo: 404 for all who may read
+    ("retirement due", "get", lambda w: reverse("cadres:retirement_due"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("retirement due export", "get", lambda w: reverse("cadres:retirement_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("retire own", "get", lambda w: reverse("cadres:cadre_retire", args=[w["own"][0].pk]), {"人事干部": 200}),
+    ("retire other department's", "get", lambda w: reverse("cadres:cadre_retire", args=[w["other"][0].pk]),
+     {"人事干部": 200, "科室负责人": 404}),
+    # An empty POST has no date: the form comes back with its error, nothing saved.
+    ("post retire of other department's", "post",
+     lambda w: reverse("cadres:cadre_retire", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
     ("new cadre", "get", lambda w: reverse("cadres:cadre_create"), {"人事干部": 200}),
     # 批量变更: personnel staff only (the right to change cadres, posts and ranks); GET shows the form.
     ("batch change form", "get", lambda w: reverse("cadres:batch_change") + f"?ids={w['own'][0].pk}",

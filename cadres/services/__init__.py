@@ -17,6 +17,7 @@ from cadres.services.cadres import (  # noqa: F401
     cadre_create,
     cadre_id_number_revealed,
     cadre_record_viewed,
+    cadre_retire,
     cadre_set_status,
     cadre_update,
     education_delete,
@@ -36,7 +37,7 @@ from cadres.services.departments import (  # noqa: F401
     department_root,
     department_update,
 )
-from cadres.services.exports import ExportFile, roster_export  # noqa: F401
+from cadres.services.exports import ExportFile, retirement_export, roster_export  # noqa: F401
 from cadres.services.quotas import quota_create, quota_export, quota_update  # noqa: F401
 from cadres.services.records import audit_cadre_change, child_record_delete, child_record_save  # noqa: F401
 from cadres.services.roster_import import (  # noqa: F401

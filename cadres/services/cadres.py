@@ -144,15 +144,62 @@ def cadre_change_id_number(*, actor, cadre: Cadre, id_number: str, reason: str, 
 
 @transaction.atomic
 def cadre_set_status(*, actor, cadre: Cadre, status: str, status_date: dt.date | None, reason: str = "") -> Cadre:
-    """Record a change of personnel status (调出, 退休, 免职, back to 在职) effective ``status_date``."""
-    if status != PersonnelStatus.ACTIVE and status_date is None and cadre.status == PersonnelStatus.ACTIVE:
+    """Record a change of personnel status effective ``status_date``, with its reason (``status_reason``).
+
+    ``status_date`` is the first day the cadre is no longer in service (the dashboard counts them
+    before it); every status but 在职 needs one. Leaving service (在职 → 调出, 退休, 免职, 辞职, 去世)
+    ends the open posts and ranks on the day before, through the post and rank services: one
+    history row and one audit row per record ended, then one for the status. Going back to 在职
+    reopens nothing (a new post is entered as such).
+    """
+    if status != PersonnelStatus.ACTIVE and status_date is None:
         raise ValidationError({"status_date": messages.STATUS_DATE_REQUIRED})
-    cadre.status = status
-    cadre.status_date = None if status == PersonnelStatus.ACTIVE else status_date
-    reason = reason or f"人员状态变更为{cadre.get_status_display()}"
-    tracked_save(cadre, actor=actor, reason=reason)
-    audit_cadre_change(Event.UPDATE, actor=actor, cadre=cadre, reason=reason, fields=["人员状态"])
-    return cadre
+    locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    reason = reason.strip()
+    label = PersonnelStatus(status).label
+    change = f"人员状态变更为{label}" + (f"：{reason}" if reason else "")
+    if locked.status == PersonnelStatus.ACTIVE and status != PersonnelStatus.ACTIVE:
+        end_open_assignments(actor=actor, cadre=locked, last_day=status_date - dt.timedelta(days=1),
+                             reason=f"{label}，任职终止")
+    locked.status = status
+    locked.status_date = None if status == PersonnelStatus.ACTIVE else status_date
+    locked.status_reason = reason
+    tracked_save(locked, actor=actor, reason=change[:100])
+    audit_cadre_change(Event.UPDATE, actor=actor, cadre=locked, reason=change, fields=["人员状态"])
+    cadre.status, cadre.status_date, cadre.status_reason = locked.status, locked.status_date, locked.status_reason
+    return locked
+
+
+def end_open_assignments(*, actor, cadre: Cadre, last_day: dt.date, reason: str) -> None:
+    """End every open post and 职级 of ``cadre`` on ``last_day`` (through ``post_end`` and ``rank_save``).
+
+    Refused (nothing ended) when one of them started after ``last_day``: it cannot end before it began.
+    """
+    posts, ranks = list(cadre.posts.open().order_by("pk")), list(cadre.ranks.open().order_by("pk"))
+    late = [a.start_date for a in (*posts, *ranks) if a.start_date and a.start_date > last_day]
+    if late:
+        raise ValidationError({"status_date": messages.STATUS_DATE_BEFORE_POST.format(date=max(late))})
+    for post in posts:
+        post_end(actor=actor, post=post, end_date=last_day, reason=reason)
+    for rank in ranks:
+        rank.end_date = last_day
+        rank_save(actor=actor, assignment=rank, reason=reason)
+
+
+@transaction.atomic
+def cadre_retire(*, actor, cadre: Cadre, retire_date: dt.date, reason: str = "") -> Cadre:
+    """办理退休: status 退休 from ``retire_date``, the open posts and ranks ended the day before.
+
+    Only for a cadre in service (a second click, or a cadre who left meanwhile, is refused).
+    ``retire_date`` is the first day in retirement; the page proposes the 1st of the month after
+    the statutory retirement month (``cadres.retirement.default_retire_date``).
+    """
+    locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if locked.status != PersonnelStatus.ACTIVE:
+        raise ValidationError(messages.RETIRE_NOT_IN_SERVICE.format(name=locked.name,
+                                                                    status=locked.get_status_display()))
+    return cadre_set_status(actor=actor, cadre=locked, status=PersonnelStatus.RETIRED, status_date=retire_date,
+                            reason=reason.strip() or "达到法定退休年龄")
 
 
 # --- education, posts and ranks: child records through the one core (cadres.services.records) -----

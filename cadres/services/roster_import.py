@@ -181,6 +181,11 @@ def _diff(cadre: Cadre, row: RosterRow) -> tuple[list[FieldChange], list[RowErro
     if cadre.status != row.status:
         changes.append(FieldChange("人员状态", _label(PersonnelStatus, cadre.status),
                                    _label(PersonnelStatus, row.status)))
+    new_status_date = _status_date(cadre, row)
+    if cadre.status_date != new_status_date:
+        changes.append(FieldChange("状态变更时间", _display(cadre.status_date), _display(new_status_date)))
+    if row.status_reason is not None and cadre.status_reason != row.status_reason:
+        changes.append(FieldChange("状态变更原因", _display(cadre.status_reason), _display(row.status_reason)))
 
     for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
         if entry is None:
@@ -309,11 +314,25 @@ def _create_cadres(rows: list[RosterRow], *, actor, departments: dict, progress=
                                          default_change_reason=REASON)
 
 
+def _status_date(cadre: Cadre | None, row: RosterRow):
+    """The status date a row gives: its 状态变更时间; without that column, the stored one if the status stays.
+
+    A status other than 在职 without a date means out of service on every date (docs/roster-format.md).
+    """
+    if row.status == PersonnelStatus.ACTIVE:
+        return None
+    if "status_date" in row.absent:
+        return cadre.status_date if cadre is not None and cadre.status == row.status else None
+    return row.status_date
+
+
 def _new_cadre(row: RosterRow, departments: dict) -> Cadre:
     return Cadre(
         id_number=row.id_number,
         department=departments[row.department_name],
         status=row.status,
+        status_date=_status_date(None, row),
+        status_reason=row.status_reason or "",
         current_post_title=row.post_title,
         current_level=row.level,
         current_post_start=row.post_start,
@@ -334,10 +353,12 @@ def _update_cadre(cadre: Cadre, row: RosterRow, *, actor, departments: dict) -> 
         data["department"] = department
     if data:
         cadre = cadre_update(actor=actor, cadre=cadre, data=data, reason=REASON)
-    if cadre.status != row.status:
-        # The workbook has no date of a status change: out of service on every date.
-        cadre.status, cadre.status_date = row.status, None
-        tracked_save(cadre, actor=actor, reason=REASON, update_fields=["status", "status_date"])
+    status_date = _status_date(cadre, row)
+    status_reason = cadre.status_reason if row.status_reason is None else row.status_reason
+    if (cadre.status, cadre.status_date, cadre.status_reason) != (row.status, status_date, status_reason):
+        # Recorded as the workbook says; the posts follow its 现任职务 columns, not the status.
+        cadre.status, cadre.status_date, cadre.status_reason = row.status, status_date, status_reason
+        tracked_save(cadre, actor=actor, reason=REASON, update_fields=["status", "status_date", "status_reason"])
 
     for kind, entry in ((Education.Kind.FULL_TIME, row.fulltime), (Education.Kind.PART_TIME, row.parttime)):
         if entry is None:

@@ -6,6 +6,7 @@ from cadre_office.dates import format_month
 from cadres import codes
 from cadres.codes import PersonnelStatus
 from cadres.dates import format_precise
+from cadres.retirement import outlook
 from cadres.selectors import highest_education as _highest_education
 
 register = template.Library()
@@ -58,6 +59,8 @@ _STATUS_CLASSES = {
     PersonnelStatus.TRANSFERRED: "text-bg-secondary",
     PersonnelStatus.RETIRED: "text-bg-secondary",
     PersonnelStatus.REMOVED: "text-bg-warning",
+    PersonnelStatus.RESIGNED: "text-bg-secondary",
+    PersonnelStatus.DECEASED: "text-bg-dark",
 }
 
 
@@ -72,3 +75,23 @@ def code_label(code, table):
     """Show the name of ``code`` in code table ``table`` (a class of cadres.codes)."""
     choices = getattr(codes, table)
     return choices(code).label if code in choices.values else ""
+
+
+@register.simple_tag
+def retirement_outlook(cadre, day):
+    """The cadre's statutory retirement month and, seen from ``day``, the months left or overdue."""
+    if not (cadre.birth_date and cadre.gender and day):
+        return None
+    return outlook(cadre.birth_date, cadre.gender, day)
+
+
+@register.simple_tag
+def status_text(cadre):
+    """人员状态 with its date and reason, as the record shows it: 退休（2026-03-01）：达到法定退休年龄."""
+    text = cadre.get_status_display()
+    if cadre.status != PersonnelStatus.ACTIVE:
+        if cadre.status_date:
+            text += f"（{cadre.status_date:%Y-%m-%d}）"
+        if cadre.status_reason:
+            text += f"：{cadre.status_reason}"
+    return text

@@ -28,4 +28,5 @@ from cadres.views.records import (  # noqa: F401
     ChildRecordUpdateView,
     record_urlpatterns,
 )
+from cadres.views.retirement import CadreRetireView, RetirementDueExportView, RetirementDueListView  # noqa: F401
 from cadres.views.roster import CadreExportView, CadreListView  # noqa: F401

@@ -198,7 +198,8 @@ class CadreStatusView(CadreScopedMixin, ServiceFormMixin, FormView):
     extra_context = {"heading": "变更人员状态"}
 
     def get_initial(self):
-        return {"status": self.cadre.status, "status_date": self.cadre.status_date}
+        return {"status": self.cadre.status, "status_date": self.cadre.status_date,
+                "reason": self.cadre.status_reason}
 
     def perform(self, form):
         services.cadre_set_status(

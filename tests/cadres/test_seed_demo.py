@@ -168,7 +168,9 @@ def test_no_seeded_account_is_privileged(seeded, db):
 
 
 def test_seeded_roster_has_a_plausible_mix(seeded, db):
-    today = dt.date.today()
+    from cadres.demo import REFERENCE_DATE
+
+    today = REFERENCE_DATE  # the demo's ages are those of its reference date (some are due to retire)
     active = list(Cadre.objects.active().values("gender", "birth_date", "ethnicity", "political_status"))
     women = sum(c["gender"] == Gender.FEMALE for c in active)
     minorities = sum(c["ethnicity"] != Ethnicity.HAN for c in active)
@@ -190,7 +192,9 @@ def test_seeded_roster_has_a_plausible_mix(seeded, db):
     assert not RankAssignment.objects.filter(start_date__lt=dt.date(2019, 6, 1)).exists()
 
     statuses = set(Cadre.objects.exclude(status=PersonnelStatus.ACTIVE).values_list("status", flat=True))
-    assert statuses == {PersonnelStatus.TRANSFERRED, PersonnelStatus.RETIRED}
+    assert statuses == {PersonnelStatus.TRANSFERRED, PersonnelStatus.RETIRED, PersonnelStatus.RESIGNED}
+    left = Cadre.objects.exclude(status=PersonnelStatus.ACTIVE)
+    assert not left.filter(status_date__isnull=True).exists() and not left.filter(status_reason="").exists()
 
 
 def test_the_demo_has_one_selection_case_waiting_for_the_leader(seeded, db):
@@ -218,3 +222,14 @@ def test_every_leader_in_service_has_a_resume_family_and_believable_rewards(seed
     # Every record went through the child-record core: a history row naming the demo account.
     assert not ResumeEntry.history.exclude(history_user__username=SERVICE_ACCOUNT).exists()
     assert FamilyMember.history.count() == FamilyMember.objects.count()
+
+
+def test_the_demo_has_cadres_due_to_retire_the_man_born_1966_08_among_them(seeded, db):
+    from cadres.demo import REFERENCE_DATE
+    from cadres.selectors import retirement_due_report
+
+    report = retirement_due_report(as_of=REFERENCE_DATE, months=12)
+    months = {row["id_number"][6:12]: (row["retire_month"], row["overdue"]) for row in report["cadres"]}
+    assert months["196608"] == ("2027-01", False)  # 60 in 2026-08, in service, due in 2027-01
+    assert sum(overdue for _, overdue in months.values()) >= 2
+    assert sum(not overdue for _, overdue in months.values()) >= 2

@@ -178,7 +178,10 @@ def test_a_part_openpyxl_reads_whole_may_not_be_huge(monkeypatch, no_parsing):
 def test_too_many_shared_strings_are_refused(settings, no_parsing):
     """Excel keeps text in a shared table openpyxl reads whole: at most one entry per cell of the rows allowed."""
     settings.ROSTER_UPLOAD_MAX_ROWS = 1
-    strings = b"".join(b"<si><t>%d</t></si>" % n for n in range(60))
+    from cadres.roster_workbook import COLUMNS
+
+    # One more entry than the cells of the header and the one row allowed.
+    strings = b"".join(b"<si><t>%d</t></si>" % n for n in range(2 * len(COLUMNS) + 1))
     table = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
              + strings + b"</sst>")
     content = build_roster(valid_rows(1))

@@ -80,6 +80,9 @@ def test_a_cadre_holding_both_levels_counts_once_as_zheng_ke():
         ("transferred", dt.date(2026, 6, 30), False),
         ("transferred", None, False),  # imported as already transferred
         ("removed", dt.date(2027, 1, 5), True),
+        # Every status but 在职 counts the cadre in service before its date and not from it.
+        *[(status, day, day > D) for status in ("transferred", "retired", "removed", "resigned", "deceased")
+          for day in (D, D + dt.timedelta(days=1))],
     ],
 )
 def test_status_on_d(status, status_date, counted):

@@ -1,0 +1,215 @@
+"""Statutory retirement (docs/definitions.md, 法定退休时间; docs/reports.md section 1).
+
+The rule lives in ``statutory_retirement_month``, and only there. Everything else here is derived
+from it by walking birth months, never typed in by hand:
+
+- ``latest_birth_month_retiring_by(horizon, gender)`` inverts the rule (it is monotone in the birth
+  month), so "retires on or before month H" becomes ``birth_date < first day after that month``
+  per gender: a range on the indexed birth date, whatever the size of the roster;
+- ``retirement_offset_expression()`` gives, per row in the database, the months from birth month
+  to retirement month as a ``Case`` over birth-date ranges (one branch per run of equal offsets),
+  so pages can sort by retirement month without reading every cadre into Python.
+
+A month is written as an ordinal ``year * 12 + (month - 1)``; a retirement month is returned as
+the first day of that month.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+
+from cadres.codes import Gender, PersonnelStatus
+
+# (base age in years, first birth month whose retirement is delayed) under the NPC Standing
+# Committee decision of 2024-09-13, in force 2025-01-01. Women cadres: 原法定退休年龄55周岁.
+BASE_AGE = {Gender.MALE: 60, Gender.FEMALE: 55}
+DELAY_FROM = {Gender.MALE: (1965, 1), Gender.FEMALE: (1970, 1)}
+MONTHS_PER_STEP = 4  # one month of delay for every four months of birth
+MAX_DELAY = 36
+
+# The birth months for which offsets are tabulated in the database expression: before the first
+# the offset is the base age's, from the last on it is the full delay's (both constant).
+_TABLE_FROM_YEAR = 1955
+_TABLE_TO_YEAR = 1990
+
+
+def month_ordinal(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_from_ordinal(ordinal: int) -> dt.date:
+    return dt.date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the first day of the month ``months`` after ``day``'s month."""
+    return month_from_ordinal(month_ordinal(day) + months)
+
+
+def delay_months(birth_date: dt.date, gender: str) -> int:
+    """Return the months by which the reform delays retirement for a birth in ``birth_date``'s month."""
+    start_year, start_month = DELAY_FROM[gender]
+    since_start = month_ordinal(birth_date) - (start_year * 12 + start_month - 1)
+    if since_start < 0:
+        return 0
+    return min(MAX_DELAY, since_start // MONTHS_PER_STEP + 1)
+
+
+def statutory_retirement_month(birth_date: dt.date, gender: str) -> dt.date:
+    """Return the first day of the month in which a cadre born on ``birth_date`` reaches retirement.
+
+    Men 60, women cadres 55, plus one month for every four months of birth from January 1965
+    (men) or January 1970 (women), at most 36 months: a man born 1965-01 retires in 2025-02, one
+    born 1976-09 or later at 63; a woman born 1981-09 or later at 58.
+    """
+    gender = Gender(gender)
+    return add_months(birth_date, BASE_AGE[gender] * 12 + delay_months(birth_date, gender))
+
+
+def offset_months(birth_month_ordinal: int, gender: str) -> int:
+    """Return the months from birth month to retirement month for a birth in that month."""
+    birth = month_from_ordinal(birth_month_ordinal)
+    return month_ordinal(statutory_retirement_month(birth, gender)) - birth_month_ordinal
+
+
+def latest_birth_month_retiring_by(horizon: dt.date, gender: str) -> dt.date:
+    """Return the first day of the latest birth month whose retirement month is on or before ``horizon``'s month.
+
+    The retirement month never decreases as the birth month grows (the delay grows by at most one
+    month per four months of birth), so everyone born in that month or earlier retires by the
+    horizon and everyone born later after it. Found by stepping back from the month the base age
+    alone would give (at most ``MAX_DELAY`` + 1 steps).
+    """
+    gender = Gender(gender)
+    target = month_ordinal(horizon)
+    birth = target - BASE_AGE[gender] * 12
+    while month_ordinal(statutory_retirement_month(month_from_ordinal(birth), gender)) > target:
+        birth -= 1
+    return month_from_ordinal(birth)
+
+
+def retiring_by(horizon: dt.date) -> Q:
+    """Cadres whose statutory retirement month is on or before ``horizon``'s month (a birth-date range per gender)."""
+    men, women = (Q(gender=gender, birth_date__lt=add_months(latest_birth_month_retiring_by(horizon, gender), 1))
+                  for gender in (Gender.MALE, Gender.FEMALE))
+    return men | women
+
+
+@cache
+def _offset_runs(gender: str) -> tuple[tuple[dt.date | None, dt.date | None, int], ...]:
+    """Return (first birth day, day after the last, offset) of each run of birth months sharing an offset."""
+    first, last = _TABLE_FROM_YEAR * 12, _TABLE_TO_YEAR * 12 + 11
+    runs: list[list] = []
+    for ordinal in range(first, last + 1):
+        offset = offset_months(ordinal, gender)
+        if runs and runs[-1][2] == offset:
+            runs[-1][1] = ordinal + 1
+        else:
+            runs.append([ordinal, ordinal + 1, offset])
+    # The table's edges hold for every earlier and later birth (no delay before, the full one after).
+    runs[0][0], runs[-1][1] = None, None
+    return tuple((None if lo is None else month_from_ordinal(lo), None if hi is None else month_from_ordinal(hi),
+                  offset) for lo, hi, offset in runs)
+
+
+def retirement_offset_expression() -> Case:
+    """Return, per cadre row, the months from the birth month to the statutory retirement month."""
+    runs = []
+    for gender in (Gender.MALE, Gender.FEMALE):
+        for low, high, offset in _offset_runs(gender):
+            condition = Q(gender=gender)
+            if low is not None:
+                condition &= Q(birth_date__gte=low)
+            if high is not None:
+                condition &= Q(birth_date__lt=high)
+            # The open-ended runs first (before the reform, and at the full delay): most cadres near
+            # retirement fall in one of them, and the database tries the branches in order.
+            runs.append((low is not None and high is not None, When(condition, then=Value(offset))))
+    return Case(*[when for _, when in sorted(runs, key=lambda run: run[0])], default=Value(None),
+                output_field=IntegerField())
+
+
+def retirement_ordinal_expression():
+    """Return, per cadre row, the month ordinal of the statutory retirement month (sortable)."""
+    # Cast: PostgreSQL's EXTRACT gives numeric, slower to add and sort than integers.
+    year, month = Cast(ExtractYear("birth_date"), IntegerField()), Cast(ExtractMonth("birth_date"), IntegerField())
+    return ExpressionWrapper(year * Value(12) + month - Value(1) + retirement_offset_expression(),
+                             output_field=IntegerField())
+
+
+def months_until_retirement(birth_date: dt.date, gender: str, on: dt.date) -> int:
+    """Return the months from ``on``'s month to the retirement month: negative when it has passed."""
+    return month_ordinal(statutory_retirement_month(birth_date, gender)) - month_ordinal(on)
+
+
+def is_overdue(birth_date: dt.date, gender: str, on: dt.date) -> bool:
+    """Overdue on ``on``: the retirement month has already passed (it is before ``on``'s month)."""
+    return months_until_retirement(birth_date, gender, on) < 0
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """A cadre's statutory retirement month seen from a day: how many months are left, or overdue."""
+
+    month: dt.date
+    months_left: int  # negative: the month has passed
+
+    @property
+    def overdue(self) -> bool:
+        return self.months_left < 0
+
+    @property
+    def months_overdue(self) -> int:
+        return -self.months_left if self.overdue else 0
+
+    @property
+    def text(self) -> str:
+        """距退休 N 个月, 本月到龄 or 已超期 N 个月."""
+        if self.overdue:
+            return f"已超期 {self.months_overdue} 个月"
+        return "本月到龄" if self.months_left == 0 else f"距退休 {self.months_left} 个月"
+
+
+def outlook(birth_date: dt.date, gender: str, on: dt.date) -> Outlook:
+    """Return the statutory retirement month of a cadre and where ``on`` stands against it."""
+    month = statutory_retirement_month(birth_date, gender)
+    return Outlook(month=month, months_left=month_ordinal(month) - month_ordinal(on))
+
+
+def default_retire_date(birth_date: dt.date, gender: str) -> dt.date:
+    """Return the default 退休时间 of 办理退休: the first day after the statutory retirement month.
+
+    A cadre works through the month they reach retirement age and leaves service (status_date,
+    the first day not in service) on the 1st of the next month, from when the pension is paid.
+    """
+    return add_months(statutory_retirement_month(birth_date, gender), 1)
+
+
+def annotate_retirement(queryset):
+    """Annotate ``retire_ordinal`` (the statutory retirement month as a month ordinal) on cadre rows."""
+    return queryset.annotate(retire_ordinal=retirement_ordinal_expression())
+
+
+def due_order() -> list:
+    """The 到龄退休 order: retirement month (so the overdue come first), then name, then pk."""
+    return [F("retire_ordinal").asc(), "name_pinyin", "pk"]
+
+
+def in_service_on(day: dt.date) -> Q:
+    """In service (在职) on ``day``: active now, or left service after ``day`` (status_date: the first day out)."""
+    return Q(status=PersonnelStatus.ACTIVE) | Q(status_date__gt=day)
+
+
+def due_cadres(queryset, *, as_of: dt.date, months: int):
+    """Return the cadres of ``queryset`` in service on ``as_of`` whose retirement month is at most ``months`` ahead.
+
+    The month passed, they are overdue and come first (the order is the retirement month). The
+    filter is a birth-date range per gender (the inverted rule); ``retire_ordinal`` is annotated
+    for the order.
+    """
+    horizon = add_months(as_of, months)
+    return annotate_retirement(queryset.filter(in_service_on(as_of)).filter(retiring_by(horizon))).order_by(
+        *due_order())
