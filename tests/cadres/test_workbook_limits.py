@@ -7,7 +7,6 @@ anything; these tests craft such workbooks (and the ways around a first check) a
 
 import io
 import re
-import time
 import tracemalloc
 import zipfile
 from unittest import mock
@@ -77,19 +76,17 @@ def no_parsing():
 
 
 @pytest.mark.parametrize("dimension", ["declare", None], ids=["declared", "without-dimension"])
-def test_a_20_mb_workbook_of_3_9_million_blank_rows_is_refused_in_a_second_without_building_them(dimension,
-                                                                                                   no_parsing):
+def test_a_20_mb_workbook_of_3_9_million_blank_rows_is_refused_without_building_them(dimension, no_parsing):
     content = blank_rows_workbook(3_900_000, dimension=dimension)
     assert 15_000_000 < len(content) < 20 * 1024 * 1024  # under the upload limit, as in the attack
-    started = time.perf_counter()
     message = refused(content)
-    elapsed = time.perf_counter() - started
     if dimension:
         assert message == messages.IMPORT_DECLARED_TOO_MANY_ROWS.format(rows=3_900_011, limit=400_002)
     else:
         assert message == messages.IMPORT_SHEET_TOO_MANY_ROWS.format(limit=400_002)
     # Before: openpyxl built every row, 23 s and 420 MB on the development machine (53 s, 495 MB in the attack).
-    assert elapsed < 3, f"refused after {elapsed:.1f} s"
+    # What keeps it fast is checked without a clock (a timed test fails on a loaded machine): openpyxl is
+    # never asked to load the sheet, and the memory stays bounded.
     no_parsing.assert_not_called()
     if dimension is None:
         return  # memory: traced below for the declared dimension only (tracing 400,000 rows takes 10 s)
