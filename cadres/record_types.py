@@ -54,8 +54,11 @@ class _AssignmentRecord(RecordType):
             close_open_assignments(actor=actor, queryset=getattr(obj.cadre, self.related_name).all(),
                                    start_date=obj.start_date, reason=reason)
 
-    def after_save(self, *, actor, obj, adding, reason, **options):
-        refresh_current_assignments(actor=actor, cadre=obj.cadre, reason=reason)
+    def after_save(self, *, actor, obj, adding, reason, refresh=True, **options):
+        # ``refresh=False``: the caller sets the cadre's cached current post and rank itself, in the
+        # one save of the cadre it makes anyway (leaving service ends them all: cadre_set_status).
+        if refresh:
+            refresh_current_assignments(actor=actor, cadre=obj.cadre, reason=reason)
 
     def after_delete(self, *, actor, obj, cadre, reason):
         refresh_current_assignments(actor=actor, cadre=cadre, reason=reason)

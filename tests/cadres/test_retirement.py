@@ -252,9 +252,9 @@ def test_retiring_ends_the_open_post_and_rank_the_day_before_with_history_and_au
     assert list(cadre.posts.values_list("end_date", flat=True)) == [D(2027, 1, 31)]
     assert list(cadre.ranks.values_list("end_date", flat=True)) == [D(2027, 1, 31)]
     assert (cadre.current_post_title, cadre.current_rank) == ("", "")
-    # One history row for the post, one for the rank; on the cadre, the cached post and rank, then the status.
+    # One history row for the post, one for the rank; one on the cadre: the status, its post and rank cleared.
     assert (Cadre.history.count(), PostAssignment.history.count(), RankAssignment.history.count()) == (
-        history[0] + 3, history[1] + 1, history[2] + 1)
+        history[0] + 1, history[1] + 1, history[2] + 1)
     last = Cadre.history.filter(id=cadre.pk).latest("history_id")
     assert (last.history_user, last.history_change_reason) == (actor, "人员状态变更为退休：达到法定退休年龄")
     assert PostAssignment.history.latest("history_id").history_change_reason == "退休，任职终止"
