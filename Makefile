@@ -22,7 +22,8 @@ CELERY := $(VENV)/bin/celery
 RUFF := $(VENV)/bin/ruff
 RUN_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
-PYTEST_ARGS ?=
+# Two processes (pytest-xdist): the suite takes about 6 minutes on 2 cores instead of 9 to 10.
+PYTEST_ARGS ?= -n 2
 
 REDIS_URL ?= redis://127.0.0.1:6379/0
 export REDIS_URL
