@@ -11,6 +11,14 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: a rolled-back test may reuse ids (SQLite), and so cache keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(request):
     """Run Celery tasks in the test's own process, so no test sends a message to a real broker.
 
