@@ -152,7 +152,7 @@ def data_version() -> tuple[int, ...]:
 
 
 def quota_occupancy(as_of: dt.date, units=None) -> Occupancy:
-    """Return the quotas in force and their occupancy on ``as_of`` for ``units`` (a queryset; None: all).
+    """Return the quotas in force and their occupancy on ``as_of`` for ``units`` (unit ids; None: all).
 
     The whole bureau's figures are computed once per day asked and per state of the data
     (``data_version``) and kept in the cache: at 100,000 cadres the count scans every post held on
@@ -168,7 +168,7 @@ def quota_occupancy(as_of: dt.date, units=None) -> Occupancy:
         cache.set(key, occupancy, OCCUPANCY_CACHE_SECONDS)
     if units is None:
         return occupancy
-    ids = set(units.values_list("pk", flat=True))
+    ids = set(units)
     return Occupancy(as_of=as_of, quotas={k: v for k, v in occupancy.quotas.items() if k[0] in ids},
                      counts={k: v for k, v in occupancy.counts.items() if k[0] in ids})
 
@@ -177,19 +177,15 @@ def quota_occupancy(as_of: dt.date, units=None) -> Occupancy:
 OCCUPANCY_CACHE_SECONDS = 3600
 
 
-def _compute_occupancy(as_of: dt.date, units=None) -> Occupancy:
-    quotas = quotas_in_force(as_of, units)
+def _compute_occupancy(as_of: dt.date) -> Occupancy:
+    """The whole bureau's quotas in force and occupancy on ``as_of``: two or three grouped queries."""
+    quotas = quotas_in_force(as_of)
     counts: dict[tuple[int, str], int] = {}
-    posts = counted_posts(as_of)
-    if units is not None:
-        posts = posts.filter(department__in=units)
-    for row in posts.order_by().values("department_id", "level").annotate(n=Count("pk")):
+    for row in counted_posts(as_of).order_by().values("department_id", "level").annotate(n=Count("pk")):
         counts[(row["department_id"], kind_of(level=row["level"]))] = row["n"]
     rank_codes = {kind[1:] for _, kind in quotas if kind.startswith("R")}
     if rank_codes:
         ranks = counted_ranks(as_of).filter(rank__in=rank_codes)
-        if units is not None:
-            ranks = ranks.filter(unit_id__in=units.values("pk"))
         for row in ranks.order_by().values("unit_id", "rank").annotate(n=Count("pk")):
             counts[(row["unit_id"], kind_of(rank=row["rank"]))] = row["n"]
     return Occupancy(as_of=as_of, quotas=quotas, counts=counts)
@@ -197,5 +193,4 @@ def _compute_occupancy(as_of: dt.date, units=None) -> Occupancy:
 
 def vacancy_on(*, department, level: str, as_of: dt.date) -> QuotaFigure:
     """Return ``department``'s quota of leadership ``level`` on ``as_of`` and its occupancy (the selection check)."""
-    units = type(department).objects.filter(pk=department.pk)
-    return quota_occupancy(as_of, units).figure(department.pk, kind_of(level=level))
+    return quota_occupancy(as_of, {department.pk}).figure(department.pk, kind_of(level=level))

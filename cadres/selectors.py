@@ -246,7 +246,7 @@ def quota_overview(user, *, as_of: dt.date, show: str = "") -> QuotaOverview:
     and ``cadres.quotas.quota_occupancy``'s.
     """
     units = department_choices(user)
-    occupancy = quota_occupancy(as_of, None if sees_all_departments(user) else departments_visible_to(user))
+    occupancy = quota_occupancy(as_of, None if sees_all_departments(user) else {unit.pk for unit in units})
     kinds = occupancy.kinds
     rows = [QuotaRow(unit=unit, cells=[(kind, occupancy.figure(unit.pk, kind)) for kind in kinds]) for unit in units]
     if show == QUOTA_SHOW_OVER:
@@ -283,7 +283,7 @@ def quota_occupants(user, *, unit: Department, kind: str, as_of: dt.date) -> lis
 
 def unit_quotas(unit: Department, *, as_of: dt.date):
     """Return the unit's figures on ``as_of`` (per kind) and every quota approved for it, newest first."""
-    occupancy = quota_occupancy(as_of, Department.objects.filter(pk=unit.pk))
+    occupancy = quota_occupancy(as_of, {unit.pk})
     figures = [(kind, KIND_LABELS[kind], occupancy.figure(unit.pk, kind)) for kind in occupancy.kinds]
     approvals = list(unit.quotas.order_by("level", "rank", "-effective_from", "-pk"))
     return figures, approvals
@@ -301,7 +301,7 @@ def department_tree(user, *, as_of: dt.date) -> list[Department]:
         cadre_count=Count("cadres", filter=active),
         leader_count=Count("cadres", filter=active & ~Q(cadres__current_level="")),
     ))
-    occupancy = quota_occupancy(as_of, None if sees_all_departments(user) else departments_visible_to(user))
+    occupancy = quota_occupancy(as_of, None if sees_all_departments(user) else {unit.pk for unit in units})
     for unit in units:
         figures = [(KIND_LABELS[kind], occupancy.figure(unit.pk, kind)) for kind in occupancy.kinds]
         unit.quota_cells = [(label, figure) for label, figure in figures if figure.quota or figure.occupied]
