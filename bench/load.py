@@ -72,6 +72,7 @@ def _cadre(rng: random.Random, n: int, departments: list[Department], today: dt.
         health="健康",
         department=rng.choice(departments),
     )
+    cadre.refresh_retirement_month()  # bulk_create does not call save
     roll = rng.random()
     if roll < 0.03:
         cadre.status, cadre.status_date = "retired", today - dt.timedelta(days=rng.randrange(1, 900))

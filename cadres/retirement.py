@@ -3,12 +3,10 @@
 The rule lives in ``statutory_retirement_month``, and only there. Everything else here is derived
 from it by walking birth months, never typed in by hand:
 
+- ``Cadre.retirement_month`` stores each cadre's month, set from this rule whenever the model is
+  saved or cleaned (the roster import), with an index the 到龄退休 list filters and sorts on;
 - ``latest_birth_month_retiring_by(horizon, gender)`` inverts the rule (it is monotone in the birth
-  month), so "retires on or before month H" becomes ``birth_date < first day after that month``
-  per gender: a range on the indexed birth date, whatever the size of the roster;
-- ``retirement_offset_expression()`` gives, per row in the database, the months from birth month
-  to retirement month as a ``Case`` over birth-date ranges (one branch per run of equal offsets),
-  so pages can sort by retirement month without reading every cadre into Python.
+  month): the latest birth month retiring by a given month, for the docs' worked examples and tests.
 
 A month is written as an ordinal ``year * 12 + (month - 1)``; a retirement month is returned as
 the first day of that month.
@@ -16,10 +14,8 @@ the first day of that month.
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 
-from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models import Q
 
 from cadres.codes import Gender, PersonnelStatus
 
@@ -29,11 +25,6 @@ BASE_AGE = {Gender.MALE: 60, Gender.FEMALE: 55}
 DELAY_FROM = {Gender.MALE: (1965, 1), Gender.FEMALE: (1970, 1)}
 MONTHS_PER_STEP = 4  # one month of delay for every four months of birth
 MAX_DELAY = 36
-
-# The birth months for which offsets are tabulated in the database expression: before the first
-# the offset is the base age's, from the last on it is the full delay's (both constant).
-_TABLE_FROM_YEAR = 1955
-_TABLE_TO_YEAR = 1990
 
 
 def month_ordinal(day: dt.date) -> int:
@@ -92,52 +83,8 @@ def latest_birth_month_retiring_by(horizon: dt.date, gender: str) -> dt.date:
 
 
 def retiring_by(horizon: dt.date) -> Q:
-    """Cadres whose statutory retirement month is on or before ``horizon``'s month (a birth-date range per gender)."""
-    men, women = (Q(gender=gender, birth_date__lt=add_months(latest_birth_month_retiring_by(horizon, gender), 1))
-                  for gender in (Gender.MALE, Gender.FEMALE))
-    return men | women
-
-
-@cache
-def _offset_runs(gender: str) -> tuple[tuple[dt.date | None, dt.date | None, int], ...]:
-    """Return (first birth day, day after the last, offset) of each run of birth months sharing an offset."""
-    first, last = _TABLE_FROM_YEAR * 12, _TABLE_TO_YEAR * 12 + 11
-    runs: list[list] = []
-    for ordinal in range(first, last + 1):
-        offset = offset_months(ordinal, gender)
-        if runs and runs[-1][2] == offset:
-            runs[-1][1] = ordinal + 1
-        else:
-            runs.append([ordinal, ordinal + 1, offset])
-    # The table's edges hold for every earlier and later birth (no delay before, the full one after).
-    runs[0][0], runs[-1][1] = None, None
-    return tuple((None if lo is None else month_from_ordinal(lo), None if hi is None else month_from_ordinal(hi),
-                  offset) for lo, hi, offset in runs)
-
-
-def retirement_offset_expression() -> Case:
-    """Return, per cadre row, the months from the birth month to the statutory retirement month."""
-    runs = []
-    for gender in (Gender.MALE, Gender.FEMALE):
-        for low, high, offset in _offset_runs(gender):
-            condition = Q(gender=gender)
-            if low is not None:
-                condition &= Q(birth_date__gte=low)
-            if high is not None:
-                condition &= Q(birth_date__lt=high)
-            # The open-ended runs first (before the reform, and at the full delay): most cadres near
-            # retirement fall in one of them, and the database tries the branches in order.
-            runs.append((low is not None and high is not None, When(condition, then=Value(offset))))
-    return Case(*[when for _, when in sorted(runs, key=lambda run: run[0])], default=Value(None),
-                output_field=IntegerField())
-
-
-def retirement_ordinal_expression():
-    """Return, per cadre row, the month ordinal of the statutory retirement month (sortable)."""
-    # Cast: PostgreSQL's EXTRACT gives numeric, slower to add and sort than integers.
-    year, month = Cast(ExtractYear("birth_date"), IntegerField()), Cast(ExtractMonth("birth_date"), IntegerField())
-    return ExpressionWrapper(year * Value(12) + month - Value(1) + retirement_offset_expression(),
-                             output_field=IntegerField())
+    """Cadres whose statutory retirement month is on or before ``horizon``'s month (the stored column)."""
+    return Q(retirement_month__lte=horizon.replace(day=1))
 
 
 def months_until_retirement(birth_date: dt.date, gender: str, on: dt.date) -> int:
@@ -188,14 +135,9 @@ def default_retire_date(birth_date: dt.date, gender: str) -> dt.date:
     return add_months(statutory_retirement_month(birth_date, gender), 1)
 
 
-def annotate_retirement(queryset):
-    """Annotate ``retire_ordinal`` (the statutory retirement month as a month ordinal) on cadre rows."""
-    return queryset.annotate(retire_ordinal=retirement_ordinal_expression())
-
-
 def due_order() -> list:
-    """The 到龄退休 order: retirement month (so the overdue come first), then name, then pk."""
-    return [F("retire_ordinal").asc(), "name_pinyin", "pk"]
+    """The 到龄退休 order: retirement month (so the overdue come first), then name, then pk: an index's order."""
+    return ["retirement_month", "name_pinyin", "pk"]
 
 
 def in_service_on(day: dt.date) -> Q:
@@ -206,10 +148,9 @@ def in_service_on(day: dt.date) -> Q:
 def due_cadres(queryset, *, as_of: dt.date, months: int):
     """Return the cadres of ``queryset`` in service on ``as_of`` whose retirement month is at most ``months`` ahead.
 
-    The month passed, they are overdue and come first (the order is the retirement month). The
-    filter is a birth-date range per gender (the inverted rule); ``retire_ordinal`` is annotated
-    for the order.
+    The month passed, they are overdue and come first (the order is the retirement month). Filter
+    and order are on the stored ``Cadre.retirement_month`` (kept by the model from this module's
+    rule) and its index: the first page reads fifty index entries, whatever the size of the roster.
     """
     horizon = add_months(as_of, months)
-    return annotate_retirement(queryset.filter(in_service_on(as_of)).filter(retiring_by(horizon))).order_by(
-        *due_order())
+    return queryset.filter(in_service_on(as_of)).filter(retiring_by(horizon)).order_by(*due_order())

@@ -19,6 +19,7 @@ from cadres.dates import precision_field
 from cadres.idnumbers import IdNumberError, mask_id_number, parse_id_number
 from cadres.models.departments import Department
 from cadres.pinyin import name_search_keys
+from cadres.retirement import statutory_retirement_month
 
 
 class CadreQuerySet(models.QuerySet):
@@ -86,12 +87,16 @@ class Cadre(models.Model):
     name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False)
     name_initials = models.CharField("姓名首字母", max_length=60, blank=True, editable=False)
 
+    # The statutory retirement month (cadres.retirement, the 2025 rule), kept in step with the birth date
+    # and gender by ``save`` and ``clean``: the 到龄退休 list filters and sorts on it through an index.
+    retirement_month = models.DateField("法定退休时间", null=True, blank=True, editable=False)
+
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at", "name_pinyin",
-                                                 "name_initials"])
+                                                 "name_initials", "retirement_month"])
     objects = CadreQuerySet.as_manager()
 
     class Meta:
@@ -107,6 +112,7 @@ class Cadre(models.Model):
             models.Index(fields=["name"]),
             models.Index(fields=["birth_date"]),
             models.Index(fields=["status", "current_level"]),
+            models.Index(fields=["retirement_month", "name_pinyin", "id"], name="cadre_retirement_order"),
         ]
 
     def __str__(self):
@@ -114,9 +120,12 @@ class Cadre(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_name_keys()
+        self.refresh_retirement_month()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "name_pinyin", "name_initials"}
+        if update_fields is not None and {"birth_date", "gender"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "retirement_month"}
         super().save(*args, **kwargs)
 
     @property
@@ -130,6 +139,11 @@ class Cadre(models.Model):
     def refresh_name_keys(self) -> None:
         """Derive the pinyin search keys from the name."""
         self.name_pinyin, self.name_initials = name_search_keys(self.name)
+
+    def refresh_retirement_month(self) -> None:
+        """Derive the statutory retirement month from the birth date and gender (None without either)."""
+        known = self.birth_date and self.gender in Gender.values
+        self.retirement_month = statutory_retirement_month(self.birth_date, self.gender) if known else None
 
     def clean(self):
         errors = {}
@@ -147,6 +161,7 @@ class Cadre(models.Model):
         if self.name:
             self.name = "".join(self.name.split())
             self.refresh_name_keys()  # bulk inserts (the roster import) clean but do not call save
+        self.refresh_retirement_month()
         if self.status == PersonnelStatus.ACTIVE and self.status_date:
             self.status_date = None
         if self.status_date and self.birth_date and self.status_date < self.birth_date:

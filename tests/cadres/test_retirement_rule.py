@@ -1,7 +1,8 @@
 """The statutory retirement month (docs/definitions.md 法定退休时间; docs/reports.md section 1).
 
-Every boundary the issue lists, both genders; the inversion the page filters by, and the database
-expression it sorts by, against the forward rule over every birth month 1955–1990.
+Every boundary the issue lists, both genders; the inversion against the forward rule over every
+birth month 1955–1990; the stored column the page filters and sorts by, kept by every way a cadre
+is written.
 """
 
 import datetime as dt
@@ -12,7 +13,6 @@ from cadres.codes import Gender
 from cadres.models import Cadre
 from cadres.retirement import (
     add_months,
-    annotate_retirement,
     default_retire_date,
     latest_birth_month_retiring_by,
     month_from_ordinal,
@@ -78,20 +78,44 @@ def test_the_inversion_agrees_with_the_forward_rule_for_every_month_1955_to_1990
 
 
 @pytest.mark.django_db
-def test_the_database_expression_and_filter_agree_with_the_rule():
+def test_the_stored_month_and_the_filter_agree_with_the_rule():
     born = [dt.date(y, m, d) for y in (1954, 1964, 1965, 1966, 1969, 1970, 1976, 1981, 1982, 1995)
             for m in (1, 4, 5, 8, 9, 12) for d in (1, 28)]
     for n, day in enumerate(born):
         CadreFactory(birth_date=day, gender=M if n % 2 else F)
-    rows = list(annotate_retirement(Cadre.objects.all()).values_list("birth_date", "gender", "retire_ordinal"))
+    rows = list(Cadre.objects.values_list("birth_date", "gender", "retirement_month"))
     assert len(rows) == len(born)
-    for birth, gender, ordinal in rows:
-        assert month_from_ordinal(ordinal) == statutory_retirement_month(birth, gender), (birth, gender)
+    for birth, gender, month in rows:
+        assert month == statutory_retirement_month(birth, gender), (birth, gender)
     for horizon in (dt.date(2024, 12, 1), dt.date(2025, 2, 1), dt.date(2027, 1, 31), dt.date(2039, 8, 1)):
         due = set(Cadre.objects.filter(retiring_by(horizon)).values_list("pk", flat=True))
         expected = {c.pk for c in Cadre.objects.all()
                     if statutory_retirement_month(c.birth_date, c.gender) <= horizon.replace(day=1)}
         assert due == expected, horizon
+
+
+@pytest.mark.django_db
+def test_the_stored_month_follows_a_corrected_birth_date_and_the_roster_import(client):
+    import io
+
+    from cadres.roster_workbook import read_roster
+    from cadres.services.roster_import import apply_roster_import, plan_roster_import
+    from tests.cadres.workbooks import build_roster, valid_rows
+    from tests.factories import role_user
+
+    cadre = CadreFactory(birth_date=dt.date(1966, 8, 14), gender=M)
+    assert cadre.retirement_month == dt.date(2027, 1, 1)
+    cadre.birth_date = dt.date(1976, 9, 2)
+    cadre.save(update_fields=["birth_date"])
+    cadre.refresh_from_db()
+    assert cadre.retirement_month == dt.date(2039, 9, 1)
+    # The import inserts in bulk (no save): the model's clean sets the month.
+    plan = plan_roster_import(read_roster(io.BytesIO(build_roster(valid_rows(3)))))
+    apply_roster_import(plan, actor=role_user("人事干部"))
+    imported = Cadre.objects.exclude(pk=cadre.pk)
+    assert imported.count() == 3
+    for stored in imported:
+        assert stored.retirement_month == statutory_retirement_month(stored.birth_date, stored.gender)
 
 
 def test_outlook_counts_months_to_go_or_overdue_and_the_default_retire_date():
