@@ -20,6 +20,7 @@ STATUS_DATE_BEFORE_POST = "不能早于现任职务或职级的开始时间 {dat
 RETIRE_NOT_IN_SERVICE = "{name}已不在职（{status}），不能办理退休。"
 RETIRED_DONE = "已为{name}办理退休：退休时间 {date:%Y-%m-%d}，现任职务和职级已于前一天终止。"
 IMPORT_STATUS_DATE_WHEN_ACTIVE = "人员状态为在职时不应填写状态变更时间"
+IMPORT_STATUS_REASON_WHEN_ACTIVE = "人员状态为在职时不应填写状态变更原因"
 PHOTO_TOO_LARGE = "照片不能超过2MB"
 PHOTO_NOT_IMAGE = "请上传 JPEG 或 PNG 格式的照片（按文件内容识别，不看扩展名）"
 PHOTO_TOO_MANY_PIXELS = "照片尺寸过大，请缩小后再上传"

@@ -21,7 +21,7 @@ FIELDS = (
     "current_rank", "current_rank_start", "status", "native_place", "birthplace", "health",
     "professional_title", "remarks", "party_join_date_precision", "work_start_date_precision",
     "current_post_start_precision", "current_rank_start_precision", "professional_title_date",
-    "professional_title_date_precision", "specialty", "familiar_expertise", "status_date",
+    "professional_title_date_precision", "specialty", "familiar_expertise", "status_date", "status_reason",
 )
 _AT = {name: index for index, name in enumerate(FIELDS)}
 
@@ -101,6 +101,7 @@ class RosterExport:
             Column("任现职级时间", _precise("current_rank_start"), 12),
             Column("人员状态", _label("status", labels["status"]), 8),
             Column("状态变更时间", _field("status_date"), 12),
+            Column("状态变更原因", _field("status_reason"), 16),
             Column("籍贯", _field("native_place"), 10),
             Column("出生地", _field("birthplace"), 10),
             Column("健康状况", _field("health"), 8),

@@ -63,6 +63,7 @@ COLUMNS = {
     "任现职级时间": ("rank_start", False),
     "人员状态": ("status", False),
     "状态变更时间": ("status_date", False),
+    "状态变更原因": ("status_reason", False),
     "籍贯": ("native_place", False),
     "出生地": ("birthplace", False),
     "健康状况": ("health", False),
@@ -75,12 +76,13 @@ COLUMNS = {
 HEADER_OF = {attr: header for header, (attr, _) in COLUMNS.items()}
 # Columns added after offices had their workbooks: a workbook without one leaves the field as it is
 # (re-importing last year's roster must not wipe what was entered on the record page since).
-KEPT_WHEN_ABSENT = frozenset({"professional_title_date", "specialty", "familiar_expertise", "status_date"})
+KEPT_WHEN_ABSENT = frozenset({"professional_title_date", "specialty", "familiar_expertise", "status_date",
+                              "status_reason"})
 
 TEXT_LIMITS = {
     "fulltime_degree": 50, "parttime_degree": 50, "fulltime_school": 200, "parttime_school": 200,
     "department_name": 100, "post_title": 100, "native_place": 50, "birthplace": 50, "health": 50,
-    "professional_title": 100, "specialty": 100, "familiar_expertise": 200, "remarks": 2000,
+    "professional_title": 100, "specialty": 100, "familiar_expertise": 200, "remarks": 2000, "status_reason": 200,
 }
 
 # Uncompressed size and entry count a workbook may unpack to (zip-bomb guard).
@@ -151,7 +153,7 @@ class RosterRow:
     specialty: str = ""
     familiar_expertise: str = ""
     status_date: dt.date | None = None  # the first day out of service (人员状态 not 在职)
-    status_reason: str | None = None  # not a workbook column (None: keep); the demo data gives one
+    status_reason: str | None = None  # 状态变更原因; None: the workbook has no such column (keep the stored one)
     absent: frozenset[str] = frozenset()  # the ``KEPT_WHEN_ABSENT`` fields the workbook has no column for
 
 
@@ -625,6 +627,9 @@ def _validate_row(number: int, cells: dict, seen_ids: dict[str, int],
             fail("status_date", messages.IMPORT_STATUS_DATE_WHEN_ACTIVE)
         elif birth_date and status_date < birth_date:
             fail("status_date", messages.DATE_BEFORE_BIRTH)
+    status_reason = None if "status_reason" in absent else text("status_reason")
+    if status_reason and status == PersonnelStatus.ACTIVE:
+        fail("status_reason", messages.IMPORT_STATUS_REASON_WHEN_ACTIVE)
 
     free = {attr: text(attr) for attr in ("native_place", "birthplace", "health", "professional_title", "specialty",
                                           "familiar_expertise", "remarks")}
@@ -642,7 +647,8 @@ def _validate_row(number: int, cells: dict, seen_ids: dict[str, int],
         political_status=political_status, party_join_date=party_join_date, work_start_date=work_start_date,
         fulltime=fulltime, parttime=parttime, department_name=department_name, post_title=post_title,
         level=level, post_start=post_start, rank=rank, rank_start=rank_start, status=status,
-        professional_title_date=title_date, status_date=status_date, absent=absent, **free,
+        professional_title_date=title_date, status_date=status_date, status_reason=status_reason, absent=absent,
+        **free,
     ), []
 
 

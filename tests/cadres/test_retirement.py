@@ -364,3 +364,30 @@ def test_a_workbook_without_the_column_keeps_the_stored_date():
     plan, _ = _import([row])  # the older layout, without the column
     assert plan.counts["changed"] == 0
     assert Cadre.objects.get().status_date == D(2025, 3, 1)
+
+
+# --- the import column 状态变更原因 -------------------------------------------------------------------
+
+
+def test_the_import_reads_the_status_reason_the_export_writes_it_and_a_workbook_without_it_keeps_it(client):
+    columns = [*HEADERS, "状态变更时间", "状态变更原因"]
+    rows = [valid_row(0, 人员状态="调出", 状态变更时间="2025-03", 状态变更原因="调往区财政局"),
+            valid_row(1, 人员状态="辞职", 状态变更时间="2024-05", 状态变更原因="本人申请辞去公职")]
+    _import(rows, columns)
+    reasons = dict(Cadre.objects.values_list("id_number", "status_reason"))
+    assert [reasons[row["身份证号"]] for row in rows] == ["调往区财政局", "本人申请辞去公职"]
+    log_in(client, role_user("人事干部"))
+    export = b"".join(client.get(reverse("cadres:cadre_export"), {"status": "all"}).streaming_content)
+    exported = list(load_workbook(io.BytesIO(export)).active.iter_rows(values_only=True))
+    column = exported[0].index("状态变更原因")
+    assert sorted(row[column] for row in exported[1:]) == ["本人申请辞去公职", "调往区财政局"]
+    parsed = read_roster(io.BytesIO(export))
+    assert parsed.errors == [] and plan_roster_import(parsed).counts["changed"] == 0
+    plan, _ = _import(rows, [*HEADERS, "状态变更时间"])  # an older layout, without the reason column
+    assert plan.counts["changed"] == 0
+    assert Cadre.objects.get(id_number=rows[0]["身份证号"]).status_reason == "调往区财政局"
+
+
+def test_a_status_reason_beside_in_service_is_an_error():
+    parsed = read_roster(io.BytesIO(build_roster([valid_row(0, 状态变更原因="调动")], [*HEADERS, "状态变更原因"])))
+    assert [str(e) for e in parsed.errors] == [f"第2行 状态变更原因: {messages.IMPORT_STATUS_REASON_WHEN_ACTIVE}"]
