@@ -91,3 +91,5 @@ BATCH_RANK_LOWER = "低于现职级{rank}"
 BATCH_DATE_REQUIRED = "请填写生效日期"
 BATCH_REASON_REQUIRED = "请填写变更原因"
 BATCH_VALUE_INVALID = "变更后的取值无效"
+BATCH_OVER_QUOTA = ("调入{count}名{level}领导职务后，{unit}{level}领导职数实有{after}名、"
+                    "核定{approved}名，超编{over}名。确认执行前请核实职数。")

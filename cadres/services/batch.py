@@ -39,10 +39,11 @@ from cadre_office.audit.services import Event
 from cadre_office.history import tracked_save
 from cadre_office.scope import audit_out_of_scope
 from cadres import messages
-from cadres.codes import PersonnelStatus, Rank
+from cadres.codes import LeadershipLevel, PersonnelStatus, Rank
 from cadres.dates import DatePrecision, precision_of
 from cadres.models import Cadre, PostAssignment, RankAssignment
 from cadres.permissions import departments_visible_to, visible_to
+from cadres.quotas import vacancy_on
 from cadres.services.cadres import cadre_set_status, current_post
 from cadres.services.records import audit_cadre_change
 
@@ -108,6 +109,8 @@ class BatchPlan:
     effective_date: dt.date
     reason: str
     rows: list[BatchRow]
+    # A transfer that would take the new unit over its 职数 on the effective date: shown, not refused.
+    quota_warnings: list[str] = field(default_factory=list)
 
     @property
     def change_label(self) -> str:
@@ -262,7 +265,28 @@ def _plan(*, actor, cadre_ids, change, value, effective_date, reason, lock: bool
     plan = BatchPlan(change=change, value=value, value_label=label, target=target, effective_date=effective_date,
                      reason=reason, rows=[])
     plan.rows = [_plan_row(plan, cadre) for cadre in found]
+    if change == BatchChange.DEPARTMENT:
+        plan.quota_warnings = _quota_warnings(plan)
     return plan
+
+
+def _quota_warnings(plan: BatchPlan) -> list[str]:
+    """Say where the posts moving in would take the new unit over its 正科 or 副科 quota on the date."""
+    incoming: dict[str, int] = {}
+    for row in plan.rows:  # one person, one quota: at the highest level they bring (正科 sorts first)
+        levels = [move.post.level for move in row.post_moves
+                  if move.post.level in (LeadershipLevel.TOWNSHIP_CHIEF, LeadershipLevel.TOWNSHIP_DEPUTY)]
+        if levels:
+            incoming[min(levels)] = incoming.get(min(levels), 0) + 1
+    warnings = []
+    for level, count in sorted(incoming.items()):
+        figure = vacancy_on(department=plan.target, level=level, as_of=plan.effective_date)
+        after = figure.occupied + count
+        if figure.approved is not None and after > figure.approved:
+            warnings.append(messages.BATCH_OVER_QUOTA.format(
+                unit=plan.target.name, level="正科" if level == LeadershipLevel.TOWNSHIP_CHIEF else "副科",
+                count=count, after=after, approved=figure.approved, over=after - figure.approved))
+    return warnings
 
 
 def cadre_batch_preview(*, actor, cadre_ids, change: str, value, effective_date: dt.date | None,

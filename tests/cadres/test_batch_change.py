@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cadre_office.audit.models import AuditEvent
 from cadres import messages
-from cadres.codes import PersonnelStatus, Rank
+from cadres.codes import LeadershipLevel, PersonnelStatus, Rank
 from cadres.models import Cadre, PostAssignment, RankAssignment
 from cadres.permissions import BATCH_CHANGE_PERMISSIONS
 from cadres.services import (
@@ -446,8 +446,10 @@ def test_the_preview_page_costs_the_same_queries_for_20_and_200_cadres(client, s
     assert len(small) == len(large)
     # Session, user, OTP device, user and group permissions; the chosen unit (the form's validation),
     # the unit again in the actor's scope (the service), the cadres with their units, their open posts;
-    # the top bar's role; the session's save (savepoint, update, release).
-    assert len(large) == 13, large
+    # the new unit's 职数 on the date, since leadership posts move in (cadres.quotas: the state of the
+    # data, the quotas in force, the posts grouped by unit and level); the top bar's role; the
+    # session's save (savepoint, update, release).
+    assert len(large) == 16, large
 
 
 WRITES_LEAVING = 21
@@ -482,3 +484,21 @@ def test_the_apply_writes_each_row_and_reads_nothing_per_row(actor, units, chang
     # The preview and the apply each read the unit (or not), the cadres, their open posts or ranks.
     assert large_reads - small_reads == 30 * reads
     assert large_writes - small_writes == 30 * writes
+
+
+def test_a_transfer_that_takes_the_new_unit_over_its_quota_is_pointed_out_in_the_preview(actor, units):
+    from cadres.services import quota_create
+
+    quota_create(actor=actor, department=units["new"], level=LeadershipLevel.TOWNSHIP_DEPUTY, approved=2,
+                 document="区编发〔2020〕1号", approved_on=dt.date(2020, 1, 1), effective_from=dt.date(2020, 1, 1))
+    cadres = _roster(3, units["old"], actor=actor)
+    for cadre in cadres:
+        PostAssignment.objects.filter(cadre=cadre).update(level=LeadershipLevel.TOWNSHIP_DEPUTY)
+    plan = cadre_batch_preview(actor=actor, cadre_ids=[c.pk for c in cadres], change="department",
+                               value=units["new"].pk, effective_date=DATE, reason="机构调整")
+    assert plan.quota_warnings == [messages.BATCH_OVER_QUOTA.format(
+        count=3, level="副科", unit=units["new"].name, after=3, approved=2, over=1)]
+    assert not plan.problem_rows  # pointed out, not refused
+    plan = cadre_batch_preview(actor=actor, cadre_ids=[cadres[0].pk], change="department",
+                               value=units["new"].pk, effective_date=DATE, reason="机构调整")
+    assert plan.quota_warnings == []
