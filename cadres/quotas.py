@@ -25,8 +25,8 @@ from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from cadres.codes import SECTION_LEVELS, LeadershipLevel, PersonnelStatus, Rank
-from cadres.models import Cadre, PostAssignment, PostQuota, RankAssignment
+from cadres.codes import SECTION_LEVELS, LeadershipLevel, Rank
+from cadres.models import Cadre, PostAssignment, PostQuota, RankAssignment, in_service_on
 
 ZHENG = LeadershipLevel.TOWNSHIP_CHIEF
 FU = LeadershipLevel.TOWNSHIP_DEPUTY
@@ -47,40 +47,30 @@ def parse_kind(kind: str) -> tuple[str, str] | None:
     return None
 
 
-def _in_service_on(day: dt.date, prefix: str = "") -> Q:
-    """In service (在职) on ``day``: active now, or left service only after ``day`` (definitions 1.2)."""
-    return Q(**{f"{prefix}status": PersonnelStatus.ACTIVE}) | Q(**{f"{prefix}status_date__gt": day})
-
-
 def _left_service(day: dt.date) -> Exists:
     """The outer row's cadre was out of service on ``day``: an anti-join on the few who left, cheaper than
     joining every cadre to test who is in."""
-    return Exists(Cadre.objects.filter(pk=OuterRef("cadre_id")).exclude(_in_service_on(day)))
-
-
-def _held_on(day: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
+    return Exists(Cadre.objects.filter(pk=OuterRef("cadre_id")).exclude(in_service_on(day)))
 
 
 def counted_posts(day: dt.date):
     """Return the posts that occupy a 正科 or 副科 quota on ``day``: each in-service cadre's principal post."""
-    outranking = PostAssignment.objects.filter(_held_on(day), cadre=OuterRef("cadre"), level__in=SECTION_LEVELS).filter(
+    outranking = PostAssignment.objects.as_of(day).filter(cadre=OuterRef("cadre"), level__in=SECTION_LEVELS).filter(
         Q(level__lt=OuterRef("level"))
         | Q(level=OuterRef("level"), start_date__lt=OuterRef("start_date"))
         | Q(level=OuterRef("level"), start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
     )
-    return (PostAssignment.objects.filter(_held_on(day), level__in=SECTION_LEVELS)
+    return (PostAssignment.objects.as_of(day).filter(level__in=SECTION_LEVELS)
             .filter(~Exists(outranking), ~_left_service(day)))
 
 
 def counted_ranks(day: dt.date):
     """Return the 职级 held on ``day`` by cadres in service, each with ``unit_id``: where it counts."""
-    post_unit = (PostAssignment.objects.filter(_held_on(day), cadre=OuterRef("cadre"))
+    post_unit = (PostAssignment.objects.as_of(day).filter(cadre=OuterRef("cadre"))
                  .order_by(Case(When(level="", then=Value(1)), default=Value(0), output_field=IntegerField()),
                            "level", "start_date", "pk")
                  .values("department_id")[:1])
-    return (RankAssignment.objects.filter(_held_on(day)).filter(~_left_service(day))
+    return (RankAssignment.objects.as_of(day).filter(~_left_service(day))
             .annotate(unit_id=Coalesce(Subquery(post_unit), F("cadre__department_id"), output_field=BigIntegerField())))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from cadres.codes import Gender, PersonnelStatus
+from cadres.codes import Gender
 
 # (base age in years, first birth month whose retirement is delayed) under the NPC Standing
 # Committee decision of 2024-09-13, in force 2025-01-01. Women cadres: 原法定退休年龄55周岁.
@@ -58,12 +58,6 @@ def statutory_retirement_month(birth_date: dt.date, gender: str) -> dt.date:
     """
     gender = Gender(gender)
     return add_months(birth_date, BASE_AGE[gender] * 12 + delay_months(birth_date, gender))
-
-
-def offset_months(birth_month_ordinal: int, gender: str) -> int:
-    """Return the months from birth month to retirement month for a birth in that month."""
-    birth = month_from_ordinal(birth_month_ordinal)
-    return month_ordinal(statutory_retirement_month(birth, gender)) - birth_month_ordinal
 
 
 def latest_birth_month_retiring_by(horizon: dt.date, gender: str) -> dt.date:
@@ -140,11 +134,6 @@ def due_order() -> list:
     return ["retirement_month", "name_pinyin", "pk"]
 
 
-def in_service_on(day: dt.date) -> Q:
-    """In service (在职) on ``day``: active now, or left service after ``day`` (status_date: the first day out)."""
-    return Q(status=PersonnelStatus.ACTIVE) | Q(status_date__gt=day)
-
-
 def due_cadres(queryset, *, as_of: dt.date, months: int):
     """Return the cadres of ``queryset`` in service on ``as_of`` whose retirement month is at most ``months`` ahead.
 
@@ -153,4 +142,4 @@ def due_cadres(queryset, *, as_of: dt.date, months: int):
     rule) and its index: the first page reads fifty index entries, whatever the size of the roster.
     """
     horizon = add_months(as_of, months)
-    return queryset.filter(in_service_on(as_of)).filter(retiring_by(horizon)).order_by(*due_order())
+    return queryset.in_service_on(as_of).filter(retiring_by(horizon)).order_by(*due_order())

@@ -25,11 +25,6 @@ DEFAULT_UNDER40 = 40
 DEFAULT_RESERVE_AGE = 32
 
 
-def in_service_on(day: dt.date) -> Q:
-    """In service (在职) on ``day``: active now, or left service only after ``day``."""
-    return Q(status="active") | Q(status_date__gt=day)
-
-
 def _valid_on(prefix: str, day: dt.date) -> Q:
     return Q(**{f"{prefix}__start_date__lte": day}) & (
         Q(**{f"{prefix}__end_date__isnull": True}) | Q(**{f"{prefix}__end_date__gte": day})
@@ -45,7 +40,7 @@ def counted_cadres(day: dt.date, base=None):
     dated). A cadre with two such posts or degrees appears on several rows, which is why
     every count is ``distinct``. 职级 alone never counts.
     """
-    queryset = (base if base is not None else Cadre.objects.all()).filter(in_service_on(day))
+    queryset = (base if base is not None else Cadre.objects.all()).in_service_on(day)
     return queryset.annotate(
         post=FilteredRelation("posts", condition=Q(posts__level__in=SECTION_LEVELS) & _valid_on("posts", day)),
         zheng=FilteredRelation("posts", condition=Q(posts__level=ZHENG) & _valid_on("posts", day)),

@@ -8,7 +8,7 @@
 - ``imports``: roster workbooks uploaded through the web pages.
 """
 
-from cadres.models.cadre import Cadre, CadreQuerySet
+from cadres.models.cadre import Cadre, CadreQuerySet, in_service_on
 from cadres.models.departments import (
     SORT_ORDER_MAX,
     Department,
@@ -33,5 +33,5 @@ from cadres.models.records import (
 __all__ = [
     "RELATIONS", "SORT_ORDER_MAX", "AssignmentQuerySet", "Cadre", "CadreQuerySet", "Department", "DepartmentQuerySet",
     "DepartmentUserObjectPermission", "Education", "FamilyMember", "FamilyMemberQuerySet", "PostAssignment",
-    "PostQuota", "RankAssignment", "ResumeEntry", "Reward", "RosterImport", "path_segment",
+    "PostQuota", "RankAssignment", "ResumeEntry", "Reward", "RosterImport", "in_service_on", "path_segment",
 ]

@@ -4,6 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cadres import messages
@@ -22,9 +23,17 @@ from cadres.pinyin import name_search_keys
 from cadres.retirement import statutory_retirement_month
 
 
+def in_service_on(day) -> Q:
+    """In service (在职) on ``day``: active now, or left service only after ``day`` (status_date: the first day out)."""
+    return Q(status=PersonnelStatus.ACTIVE) | Q(status_date__gt=day)
+
+
 class CadreQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=PersonnelStatus.ACTIVE)
+
+    def in_service_on(self, day):
+        return self.filter(in_service_on(day))
 
 
 class Cadre(models.Model):

@@ -40,11 +40,11 @@ from cadre_office.history import tracked_save
 from cadre_office.scope import audit_out_of_scope
 from cadres import messages
 from cadres.codes import LeadershipLevel, PersonnelStatus, Rank
-from cadres.dates import DatePrecision, precision_of
+from cadres.dates import precision_of
 from cadres.models import Cadre, PostAssignment, RankAssignment
 from cadres.permissions import departments_visible_to, visible_to
 from cadres.quotas import vacancy_on
-from cadres.services.cadres import cadre_set_status, current_post
+from cadres.services.cadres import cadre_set_status, current_post, current_post_values, current_rank_values
 from cadres.services.records import audit_cadre_change
 
 # Long work stays out of requests: on PostgreSQL a 200-cadre status change (each leaver's post and rank
@@ -325,8 +325,11 @@ def _write(obj, *, actor, reason: str, exclude: list[str], update_fields=None) -
     tracked_save(obj, actor=actor, reason=reason, update_fields=update_fields, clean=False)
 
 
-_POST_CACHE = ("current_post_title", "current_level", "current_post_start", "current_post_start_precision")
-_RANK_CACHE = ("current_rank", "current_rank_start", "current_rank_start_precision")
+def _set(cadre: Cadre, values: dict) -> list[str]:
+    """Set the cached columns ``values`` on ``cadre``; return their names (the fields to save)."""
+    for field_name, value in values.items():
+        setattr(cadre, field_name, value)
+    return list(values)
 
 
 def _transfer(plan: BatchPlan, row: BatchRow, *, actor) -> tuple[list[str], list[str]]:
@@ -342,12 +345,8 @@ def _transfer(plan: BatchPlan, row: BatchRow, *, actor) -> tuple[list[str], list
         started.append(post)
     post = current_post([p for p in cadre.open_posts if p.pk not in moved] + started)
     cadre.department = plan.target
-    cadre.current_post_title = post.title if post else ""
-    cadre.current_level = post.level if post else ""
-    cadre.current_post_start = post.start_date if post else None
-    cadre.current_post_start_precision = post.start_date_precision if post else DatePrecision.DAY
     fields = ["工作单位"] + (["现任职务"] if started else [])
-    return ["department", *_POST_CACHE], fields
+    return ["department", *_set(cadre, current_post_values(post))], fields
 
 
 def _rank(plan: BatchPlan, row: BatchRow, *, actor) -> tuple[list[str], list[str]]:
@@ -355,11 +354,9 @@ def _rank(plan: BatchPlan, row: BatchRow, *, actor) -> tuple[list[str], list[str
     for rank in cadre.open_ranks:
         rank.end_date = date - dt.timedelta(days=1)
         _write(rank, actor=actor, reason=reason, exclude=["cadre"])
-    _write(RankAssignment(cadre=cadre, rank=plan.value, start_date=date, start_date_precision=precision_of(date)),
-           actor=actor, reason=reason, exclude=["cadre"])
-    cadre.current_rank, cadre.current_rank_start = plan.value, date
-    cadre.current_rank_start_precision = precision_of(date)
-    return list(_RANK_CACHE), ["职级"]
+    rank = RankAssignment(cadre=cadre, rank=plan.value, start_date=date, start_date_precision=precision_of(date))
+    _write(rank, actor=actor, reason=reason, exclude=["cadre"])
+    return _set(cadre, current_rank_values(rank)), ["职级"]
 
 
 def _apply_row(plan: BatchPlan, row: BatchRow, *, actor, batch: str) -> None:

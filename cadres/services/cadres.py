@@ -189,9 +189,8 @@ def end_open_assignments(*, actor, cadre: Cadre, last_day: dt.date, reason: str)
         assignment.cadre = cadre
         child_record_save(actor=actor, obj=assignment, reason=reason, refresh=False)
     if posts or ranks:
-        cadre.current_post_title, cadre.current_level, cadre.current_post_start = "", "", None
-        cadre.current_rank, cadre.current_rank_start = "", None
-        cadre.current_post_start_precision = cadre.current_rank_start_precision = DatePrecision.DAY
+        for field, value in {**current_post_values(None), **current_rank_values(None)}.items():
+            setattr(cadre, field, value)
 
 
 @transaction.atomic
@@ -245,19 +244,30 @@ def current_rank(ranks) -> RankAssignment | None:
     return min(ranks, key=lambda r: (r.rank, -(r.start_date or dt.date.min).toordinal()), default=None)
 
 
-def refresh_current_assignments(*, actor, cadre: Cadre, reason: str = "") -> None:
-    """Copy the cadre's open post and rank into the cached columns the roster reads."""
-    # Fresh queries: a prefetched cache on ``cadre`` may predate the change being made.
-    post, rank = current_post(cadre.posts.open()), current_rank(cadre.ranks.open())
-    values = {
+def current_post_values(post: PostAssignment | None) -> dict:
+    """The cadre's cached columns for ``post`` as the current post (None: no post)."""
+    return {
         "current_post_title": post.title if post else "",
         "current_level": post.level if post else "",
         "current_post_start": post.start_date if post else None,
         "current_post_start_precision": post.start_date_precision if post else DatePrecision.DAY,
+    }
+
+
+def current_rank_values(rank: RankAssignment | None) -> dict:
+    """The cadre's cached columns for ``rank`` as the current 职级 (None: no rank)."""
+    return {
         "current_rank": rank.rank if rank else "",
         "current_rank_start": rank.start_date if rank else None,
         "current_rank_start_precision": rank.start_date_precision if rank else DatePrecision.DAY,
     }
+
+
+def refresh_current_assignments(*, actor, cadre: Cadre, reason: str = "") -> None:
+    """Copy the cadre's open post and rank into the cached columns the roster reads."""
+    # Fresh queries: a prefetched cache on ``cadre`` may predate the change being made.
+    post, rank = current_post(cadre.posts.open()), current_rank(cadre.ranks.open())
+    values = {**current_post_values(post), **current_rank_values(rank)}
     changed = [field for field, value in values.items() if getattr(cadre, field) != value]
     if changed:
         for field in changed:
