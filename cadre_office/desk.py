@@ -1,0 +1,52 @@
+"""The 工作台 (to-do desk): what each user has to do today, gathered from every app.
+
+Each app registers a provider here from its ``AppConfig.ready``; the desk page (``HomeView``) and
+the counts in the navigation call every provider for the signed-in user. A provider returns the
+``Task`` lines that are this user's (it checks the user's permissions and scope itself, and returns
+nothing for a user it does not concern), each a count with the page that lists exactly those
+items, at a fixed number of queries (one or two per provider, never one per item).
+
+Providers: selection (returned steps, gates awaiting a decision, 公示 and probation ending),
+the roster (retirements overdue), oversight (grids not complete, talks and filings due, flags to
+review, points to approve) and training.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line of the desk: ``count`` things of a kind to do, listed at ``url``.
+
+    ``area`` groups lines on the page (选拔任用, 日常监督, 干部名册, 教育培养); ``tone`` is ``danger`` for
+    what is overdue, ``warning`` for what is due soon, ``primary`` otherwise. ``nav`` names the
+    navigation entry whose badge adds this count (``oversight``, ``selection`` …), or "".
+    """
+
+    area: str
+    title: str
+    count: int
+    url: str
+    tone: str = "primary"
+    hint: str = ""
+    nav: str = ""
+
+
+Provider = Callable[..., list[Task]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    """Add a provider ``provider(*, user, today) -> list[Task]`` (once); usable as a decorator."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def tasks_for(user, *, today: dt.date) -> list[Task]:
+    """Return every provider's tasks for ``user`` that have something to do (count above zero)."""
+    return [task for provider in _providers for task in provider(user=user, today=today) if task.count]
