@@ -1,0 +1,25 @@
+"""What one part of oversight tells another, through hooks (``cadres.events.Hook``).
+
+The parts (定期考察, 积分, 谈心, 动态管理, 备案) are written apart; where one must act on another's
+record, the sender calls ``send`` at the point the change is made (inside its transaction) and the
+receiver registers from ``OversightConfig.ready``. Selection sends ``talk_required`` at step 15.
+
+Hooks:
+
+``talk_required``
+    A talk is now due with a cadre (an appointment at step 15 → 任职谈话 within a month; a
+    discipline or a 较差 quarterly grade → 提醒谈话). Arguments: ``actor``, ``cadre``, ``kind`` (a
+    talk kind's code: "appointment", "reminder" …), ``due_on`` (a date), ``reason`` (Chinese, shown
+    on the to-do desk), ``source`` (a short key of what raised it, e.g. "quarterly:123", so the same
+    event twice raises one talk). Registered: the talks service creates the talk as due.
+
+``record_changed``
+    A record the 动态管理 flag rules read changed for ``cadre`` (a grade confirmed, points approved,
+    an evaluation entered). Arguments: ``actor``, ``cadre``. Registered: the flag rules re-evaluate
+    that cadre.
+"""
+
+from cadres.events import Hook
+
+talk_required = Hook("talk_required")
+record_changed = Hook("record_changed")
