@@ -50,3 +50,29 @@ def register(provider: Provider) -> Provider:
 def tasks_for(user, *, today: dt.date) -> list[Task]:
     """Return every provider's tasks for ``user`` that have something to do (count above zero)."""
     return [task for provider in _providers for task in provider(user=user, today=today) if task.count]
+
+
+# --- the navigation's counts -------------------------------------------------------------------------
+
+SESSION_KEY = "desk_nav"
+# Pages that recount (the desk itself, and the oversight pages where most of its lines are done);
+# elsewhere the navigation shows the counts of the last recount, read from the session (no query).
+RECOUNT_NAMESPACES = frozenset({"oversight"})
+RECOUNT_URL_NAMES = frozenset({"home"})
+
+
+def nav_counts(tasks: list[Task]) -> dict[str, int]:
+    """Return the badges of the navigation: each ``nav`` key's sum, and ``total`` of every line."""
+    counts: dict[str, int] = {"total": sum(task.count for task in tasks)}
+    for task in tasks:
+        if task.nav:
+            counts[task.nav] = counts.get(task.nav, 0) + task.count
+    return counts
+
+
+def remember(session, tasks: list[Task]) -> dict[str, int]:
+    """Store the counts of ``tasks`` in the session for the navigation of later pages; return them."""
+    counts = nav_counts(tasks)
+    if session.get(SESSION_KEY) != counts:
+        session[SESSION_KEY] = counts
+    return counts

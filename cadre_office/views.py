@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View, defaults
 
+from cadre_office import desk
 from cadre_office.audit.services import Event, Outcome, audit_record
 from cadre_office.scope import audit_out_of_scope
 
@@ -64,18 +66,27 @@ class ServiceFormMixin:
 
 
 class HomeView(LoginRequiredMixin, View):
-    """Send each role to its first page: the roster, account management or the audit log."""
+    """The 工作台 for those who work on cadres; the administrators go to their first page.
 
-    # (permission, URL name), first match wins.
+    The desk lists what is the user's to do today, gathered from every app (``cadre_office.desk``):
+    each line a count and the page that lists exactly those items.
+    """
+
+    # (permission, URL name) of the roles without cadre data, first match wins.
     LANDING = (
-        ("cadres.view_cadre", "cadres:cadre_list"),
-        ("dashboard.view_snapshot", "dashboard:index"),
         ("accounts.manage_accounts", "accounts:user_list"),
         ("audit.view_auditevent", "audit:event_list"),
         ("cadres.view_department", "cadres:department_list"),
     )
 
     def get(self, request):
+        if request.user.has_perm("cadres.view_cadre"):
+            tasks = desk.tasks_for(request.user, today=timezone.localdate())
+            desk.remember(request.session, tasks)
+            areas: dict[str, list] = {}
+            for task in tasks:
+                areas.setdefault(task.area, []).append(task)
+            return render(request, "desk.html", {"areas": areas, "task_total": sum(t.count for t in tasks)})
         for permission, url_name in self.LANDING:
             if request.user.has_perm(permission):
                 return redirect(url_name)

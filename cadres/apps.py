@@ -7,4 +7,4 @@ class CadresConfig(AppConfig):
 
     def ready(self):
         # The roster's own kinds of child record (学历学位, 职务任职, 职级); other apps register theirs.
-        from cadres import record_types  # noqa: F401
+        from cadres import desk, record_types  # noqa: F401  (the 工作台 line of retirements)

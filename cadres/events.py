@@ -10,8 +10,10 @@ the service that makes the change, so a reader of that service sees it.
 Hooks:
 
 ``roster_changed``
-    Cadres were added or changed in bulk (a roster import), inside the importing transaction.
-    No arguments. Registered: the dashboard queues today's recompute once the transaction commits.
+    Cadres were added or changed in bulk (a roster import), or posts changed by a decision taking
+    effect on a given day (a 动态管理 decision), inside the writing transaction. Optional argument
+    ``as_of``: the day the change takes effect. Registered: the dashboard queues today's recompute
+    (and ``as_of``'s, when earlier) once the transaction commits.
 
 ``department_move_requested``
     A unit is to move in the tree in a way that changes what some department head may see

@@ -7,4 +7,8 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         # The 考核与奖惩 tab of the cadre's record page: its kinds of record, registered with the roster.
-        from oversight import records  # noqa: F401
+        from oversight import desk, events, records, timeline  # noqa: F401
+        from oversight.services.adjustments import flags_raise_for
+
+        # 动态管理: a changed grade, points or evaluation re-runs the flag rules for that cadre.
+        events.record_changed.register(flags_raise_for)

@@ -1,4 +1,4 @@
-"""年度考核 and 处分与诫勉 on the 考核与奖惩 tab of a cadre's record page, registered with the roster.
+"""年度考核, 处分与诫勉 and 民主测评 on the 考核与奖惩 tab of a cadre's record page, registered with the roster.
 
 Registered from ``OversightConfig.ready``: the roster reads them from its registry
 (``cadres.records``) and never imports this app. The tab is the roster's (its rewards show there
@@ -12,9 +12,11 @@ from django.utils.html import format_html
 
 from cadres.record_types import AWARDS_TAB
 from cadres.records import Column, DatedLine, RecordType, badge, display_value, register
-from oversight.forms import AppraisalForm, DisciplineForm
-from oversight.models import AnnualAppraisal, DisciplineAction
+from oversight import events
+from oversight.forms import AppraisalForm, DisciplineForm, RecognitionForm
+from oversight.models import AnnualAppraisal, DisciplineAction, RecognitionEvaluation
 from oversight.services import appraisal_check, discipline_check
+from oversight.services.adjustments import recognition_check
 
 _GRADE_TONES = dict.fromkeys(AnnualAppraisal.NEGATIVE_GRADES, "danger") | {
     AnnualAppraisal.Grade.EXCELLENT: "success"}
@@ -41,6 +43,9 @@ class AppraisalRecord(RecordType):
     def before_save(self, *, obj, **kwargs):
         appraisal_check(obj)
 
+    def after_save(self, *, actor, obj, **kwargs):
+        events.record_changed.send(actor=actor, cadre=obj.cadre)
+
 
 @register
 class DisciplineRecord(RecordType):
@@ -61,3 +66,29 @@ class DisciplineRecord(RecordType):
         if obj.kind == DisciplineAction.Kind.ADMONITION:
             return DatedLine(obj.decided_on, "被诫勉")
         return DatedLine(obj.decided_on, f"受到{obj.get_kind_display()}处分")
+
+
+def _rate(obj):
+    rate = obj.rate
+    return format_html("{}%", rate) if rate is not None else "—"
+
+
+@register
+class RecognitionRecord(RecordType):
+    """民主测评 results; a low 认可度 raises a 动态管理 flag (``oversight.flags.low_recognition``)."""
+
+    model = RecognitionEvaluation
+    form_class = RecognitionForm
+    namespace, slug, url_prefix, tab = "oversight", "recognition", "recognitions", AWARDS_TAB
+    order_by = ("-evaluated_on", "-id")
+    columns = (
+        Column("测评名称", "occasion"), Column("测评日期", "evaluated_on", nowrap=True),
+        Column("参评人数", "participants", nowrap=True), Column("认可票数", "approving", nowrap=True),
+        Column("认可度", _rate, nowrap=True),
+    )
+
+    def before_save(self, *, obj, **kwargs):
+        recognition_check(obj)
+
+    def after_save(self, *, actor, obj, **kwargs):
+        events.record_changed.send(actor=actor, cadre=obj.cadre)

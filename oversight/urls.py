@@ -1,5 +1,18 @@
+from django.urls import path
+
 from cadres.views import record_urlpatterns
+from oversight.views import adjustments
 
 app_name = "oversight"
-# 年度考核 and 处分与诫勉 on a cadre: <cadre_pk>/appraisals/new/, …/<pk>/edit/, …/<pk>/delete/ (oversight.records)
-urlpatterns = record_urlpatterns("oversight")
+urlpatterns = [
+    # 年度考核, 处分与诫勉 and 民主测评 on a cadre: <cadre_pk>/appraisals/new/, …/<pk>/edit/, …/<pk>/delete/
+    *record_urlpatterns("oversight"),
+    # 动态管理
+    path("adjustments/", adjustments.FlagListView.as_view(), name="flag_list"),
+    path("adjustments/recheck/", adjustments.FlagRecheckView.as_view(), name="flag_recheck"),
+    path("adjustments/cadres/<int:cadre_pk>/decide/", adjustments.DecisionCreateView.as_view(),
+         name="decision_create"),
+    path("adjustments/rules/", adjustments.FlagRuleListView.as_view(), name="flagrule_list"),
+    path("adjustments/rules/<int:pk>/edit/", adjustments.FlagRuleUpdateView.as_view(), name="flagrule_update"),
+    path("adjustments/age-ladder/", adjustments.AgeLadderView.as_view(), name="age_ladder"),
+]

@@ -195,7 +195,33 @@ MATRIX = [
      {"人事干部": 200}),
     ("selection inbox", "get", lambda w: reverse("selection:inbox"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    # The 工作台: the landing page of those who work on cadres; the administrators are sent to theirs.
+    ("desk", "get", lambda w: reverse("home"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200, "系统管理员": 302, "安全管理员": 302,
+      "审计管理员": 302}),
+    # 动态管理: read by those who read cadres (a department head within their units); decided and its
+    # rules kept by personnel staff.
+    ("adjustment queue", "get", lambda w: reverse("oversight:flag_list"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("run the flag rules now", "post", lambda w: reverse("oversight:flag_recheck"), {"人事干部": 302}),
+    ("decide on own", "get", lambda w: reverse("oversight:decision_create", args=[w["own"][0].pk]),
+     {"人事干部": 200}),
+    ("decide on other department's", "get",
+     lambda w: reverse("oversight:decision_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
+    ("flag rules", "get", lambda w: reverse("oversight:flagrule_list"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("change a flag rule", "get", lambda w: reverse("oversight:flagrule_update", args=[_rule().pk]), {"人事干部": 200}),
+    ("age ladder", "get", lambda w: reverse("oversight:age_ladder"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("民主测评 of other department's", "get",
+     lambda w: reverse("oversight:recognition_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
 ]
+
+
+def _rule():
+    from oversight.models import FlagRule
+
+    return FlagRule.objects.order_by("pk").first()
 
 
 def _quota(world):

@@ -64,19 +64,27 @@ SELECTION_RUN = ["selection.run_selection", "selection.view_all_selection", "sel
 OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisal", "disciplineaction")
                      for action in ("add", "change", "delete", "view")]
 
+# 动态管理: 民主测评 results on a cadre, the flags and their decisions, the rules.
+ADJUSTMENT_READ = ["oversight.view_adjustmentflag", "oversight.view_adjustmentdecision", "oversight.view_flagrule",
+                   "oversight.view_recognitionevaluation"]
+ADJUSTMENT_WRITE = ["oversight.decide_adjustment", "oversight.change_flagrule",
+                    *[f"oversight.{action}_recognitionevaluation" for action in ("add", "change", "delete")]]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
-    + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + [
+    + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + ADJUSTMENT_READ + ADJUSTMENT_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
     ],
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
-    Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.view_all_cadres", "cadres.export_roster",
+    Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
+                  "cadres.export_roster",
                   "selection.decide_selection", "selection.view_all_selection"],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
-    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.export_roster"],
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster"],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
-    Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, "cadres.view_all_cadres", "selection.decide_selection",
+    Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
+                      "selection.decide_selection",
                       "oversight.view_annualappraisal", "oversight.view_disciplineaction"],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],

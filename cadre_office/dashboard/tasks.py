@@ -90,8 +90,11 @@ def recompute_job_queue(*, actor, as_of: dt.date):
     return job
 
 
-def snapshot_recompute_queue(**kwargs) -> None:
+def snapshot_recompute_queue(*, as_of: dt.date | None = None, **kwargs) -> None:
     """Queue today's recompute once the surrounding transaction commits (after a roster import, say).
+
+    ``as_of``, when given and before today, is recomputed too: a change that takes effect on an earlier
+    day (a 动态管理 decision dated back) changes that day's figures.
 
     Registered on the roster's ``cadres.events.roster_changed`` (``DashboardConfig.ready``). By then
     the write has committed, so nothing here may fail it (docs/security.md item 28): with the broker
@@ -101,9 +104,12 @@ def snapshot_recompute_queue(**kwargs) -> None:
     """
     today = timezone.localdate()
 
+    days = sorted({today, *([as_of] if as_of and as_of < today else [])})
+
     def send() -> None:
         try:
-            compute_snapshot.delay(today.isoformat(), "import")
+            for day in days:
+                compute_snapshot.delay(day.isoformat(), "import")
         except OperationalError:
             logger.warning(
                 "Celery broker unreachable: the dashboard of %s is not recomputed now; the nightly run will.",

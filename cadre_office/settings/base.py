@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cadre_office.context_processors.site",
+                "cadre_office.context_processors.desk_nav",
                 "selection.context_processors.selection_inbox",
                 "cadre_office.accounts.context_processors.account_changes",
             ],
@@ -252,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-stale-jobs": {
         "task": "dashboard.fail_stale_recompute_jobs",
         "schedule": crontab(minute="*/5"),
+    },
+    # 动态管理: the flag rules over the team, after the dashboard's night.
+    "oversight-flags-nightly": {
+        "task": "oversight.raise_flags",
+        "schedule": crontab(hour=2, minute=0),
     },
     "roster-imports-sweep": {
         "task": "cadres.sweep_roster_imports",

@@ -25,6 +25,9 @@ def test_a_department_head_sees_only_their_department(page, bureau):
     role_user("科室负责人", username="keshi_t", first_name="办公室主任", departments=[bureau["office"]],
               password=PASSWORD)
     log_in(page, "keshi_t", PASSWORD)
+    assert page.locator("h1").inner_text() == "工作台"  # the landing page: the to-do desk
+    page.click("nav a:has-text('干部花名册')")
+    page.wait_for_url("**/cadres/")
 
     assert page.locator("h1").inner_text() == "干部花名册"
     assert page.inner_text("[data-testid=result-count]") == "2"
@@ -49,6 +52,9 @@ def test_a_department_head_sees_only_their_department(page, bureau):
 def test_a_leader_reads_the_roster_but_cannot_edit_it(page, bureau):
     role_user("局领导", username="lingdao_t", first_name="局长", password=PASSWORD)
     log_in(page, "lingdao_t", PASSWORD)
+    assert page.locator("h1").inner_text() == "工作台"  # the landing page: the to-do desk
+    page.click("nav a:has-text('干部花名册')")
+    page.wait_for_url("**/cadres/")
 
     assert page.inner_text("[data-testid=result-count]") == "5"
     assert page.locator("nav a:has-text('新增干部')").count() == 0

@@ -35,6 +35,9 @@ def test_select_five_cadres_and_move_them_to_another_unit(page):
     CadreFactory(name="法规科干部", department=law)
 
     log_in(page, "renshi_b", PASSWORD)
+    assert page.locator("h1").inner_text() == "工作台"  # the landing page: the to-do desk
+    page.click("nav a:has-text('干部花名册')")
+    page.wait_for_url("**/cadres/")
     page.select_option("select[name=department]", str(office.pk))
     page.wait_for_selector("[data-testid=result-count]:text-is('8')")
     submit = page.locator("[data-testid=batch-submit]")

@@ -28,6 +28,9 @@ def test_find_a_cadre_edit_a_field_and_see_it_in_the_history(page, staff):
     CadreFactory(name="李其他", department=department)
 
     log_in(page, "renshi_t", PASSWORD)
+    assert page.locator("h1").inner_text() == "工作台"  # the landing page: the to-do desk
+    page.click("nav a:has-text('干部花名册')")
+    page.wait_for_url("**/cadres/")
     assert page.locator("h1").inner_text() == "干部花名册"
     page.fill("input[name=q]", "明华")
     page.click("button:has-text('查询')")
@@ -149,6 +152,9 @@ def test_the_roster_reads_as_offices_read_it_finds_by_initials_and_keeps_its_hea
         CadreFactory(name=f"十科干部{n:02d}", department=tenth)
 
     log_in(page, "renshi_t", PASSWORD)
+    assert page.locator("h1").inner_text() == "工作台"  # the landing page: the to-do desk
+    page.click("nav a:has-text('干部花名册')")
+    page.wait_for_url("**/cadres/")
     page.select_option("select[name=per_page]", "100")
     page.wait_for_selector("[data-testid=result-count]:text-is('64')")
     names = page.locator(".roster-table tbody tr td:nth-child(2)").all_inner_texts()

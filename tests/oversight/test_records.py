@@ -140,7 +140,7 @@ def test_leader_sees_the_tab_but_may_not_add(client):
     # The tab comes from the record registry (the roster's rewards, and the kinds oversight registers):
     # nothing to add, change or delete.
     tab = next(t for t in response.context["record_tabs"] if t.tab.key == "oversight")
-    assert [s.record_type.slug for s in tab.sections] == ["reward", "appraisal", "discipline"]
+    assert [s.record_type.slug for s in tab.sections] == ["reward", "appraisal", "discipline", "recognition"]
     assert not any(s.create_url or s.can_change or s.can_delete for s in tab.sections)
     assert client.get(reverse("oversight:appraisal_create", args=[cadre.pk])).status_code == 403
     assert client.post(reverse("oversight:discipline_create", args=[cadre.pk]), {
