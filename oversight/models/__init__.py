@@ -1,8 +1,23 @@
 """Oversight models (五项制度), one module per subject.
 
 - ``records``: 年度考核 grades and 处分/诫勉 entered on a cadre (the selection negative list reads them).
+- ``inspection``: 定期考察: 平时考核 grids, oversight settings, 年度考核 conflict rules, 考察 visits.
 """
 
+from oversight.models.inspection import (
+    QUARTERS,
+    AppraisalConflictRule,
+    InspectionShortcoming,
+    InspectionVisit,
+    OversightSettings,
+    QuarterlyGrade,
+    QuarterlyReview,
+    Rating,
+    quarter_bounds,
+)
 from oversight.models.records import AnnualAppraisal, DisciplineAction
 
 __all__ = ["AnnualAppraisal", "DisciplineAction"]
+# 定期考察 (inspection)
+__all__ += ["QUARTERS", "AppraisalConflictRule", "InspectionShortcoming", "InspectionVisit", "OversightSettings",
+            "QuarterlyGrade", "QuarterlyReview", "Rating", "quarter_bounds"]
