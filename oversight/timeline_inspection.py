@@ -39,11 +39,12 @@ class AppraisalSource(TimelineSource):
     def entries(self, *, cadre, user, start=None, end=None):
         parts = []
         if user.has_perm("oversight.view_annualappraisal"):
-            parts.append(AnnualAppraisal.objects.filter(cadre=cadre).annotate(
+            parts.append(AnnualAppraisal.objects.filter(cadre=cadre).order_by().annotate(
                 quarter=Value(0, output_field=IntegerField())).values_list("year", "quarter", "grade", "pk"))
         if user.has_perm("oversight.view_quarterlygrade"):
             parts.append(QuarterlyGrade.objects.filter(cadre=cadre, review__state=QuarterlyReview.State.CONFIRMED)
-                         .annotate(y=F("review__year"), q=F("review__quarter")).values_list("y", "q", "grade", "pk"))
+                         .order_by().annotate(y=F("review__year"), q=F("review__quarter"))
+                         .values_list("y", "q", "grade", "pk"))
         if not parts:
             return []
         rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]

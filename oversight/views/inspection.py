@@ -122,6 +122,7 @@ class QuarterlyGridView(QuarterMixin, TemplateView):
         return (VIEW_QUARTERLY,) if self.request.method == "GET" else (ENTER_PERMISSION,)
 
     def get_context_data(self, *, errors=(), posted=None, **kwargs):
+        kwargs = {key: value for key, value in kwargs.items() if key not in self.kwargs}  # the URL's, set below
         review, rows = selectors.quarterly_grid(self.unit, year=self.year, quarter=self.quarter)
         user, state = self.request.user, review.state if review else QuarterlyReview.State.DRAFT
         future = quarter_bounds(self.year, self.quarter)[0] > timezone.localdate()
@@ -252,6 +253,7 @@ class AnnualGridView(UnitMixin, TemplateView):
         return (VIEW_ANNUAL,) if self.request.method == "GET" else ENTER_ANNUAL
 
     def get_context_data(self, *, errors=(), posted=None, **kwargs):
+        kwargs = {key: value for key, value in kwargs.items() if key not in self.kwargs}  # the URL's, set below
         year = self.kwargs["year"]
         rows = selectors.annual_grid(self.unit, year=year)
         if posted:
