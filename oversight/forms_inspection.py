@@ -34,6 +34,7 @@ class QuarterFilterForm(forms.Form):
     def __init__(self, data=None, *, today, default):
         super().__init__(data)
         self.fields["year"].choices = year_choices(today)
+        self.fields["year"].initial, self.fields["quarter"].initial = default
         self.default = default
 
     def values(self) -> tuple[int, int, str]:
@@ -48,6 +49,7 @@ class YearFilterForm(forms.Form):
     def __init__(self, data=None, *, today, default):
         super().__init__(data)
         self.fields["year"].choices = year_choices(today)
+        self.fields["year"].initial = default
         self.default = default
 
     def value(self) -> int:

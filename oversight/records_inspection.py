@@ -20,7 +20,7 @@ _TONES = {Rating.GOOD: "success", Rating.FAIR: "primary", Rating.AVERAGE: "secon
 
 
 def _ratings(visit):
-    return format_html_join(" ", "{}{}", (
+    return format_html_join(" ", "{} {}", (
         (label, badge(getattr(visit, f"get_{key}_rating_display")(), _TONES.get(getattr(visit, f"{key}_rating"))))
         for key, label in InspectionVisit.ASPECTS))
 
