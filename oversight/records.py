@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from cadres.record_types import AWARDS_TAB
 from cadres.records import Column, DatedLine, RecordType, badge, display_value, register
+from oversight import events
 from oversight.forms import AppraisalForm, DisciplineForm
 from oversight.models import AnnualAppraisal, DisciplineAction
 from oversight.services import appraisal_check, discipline_check
@@ -40,6 +41,13 @@ class AppraisalRecord(RecordType):
 
     def before_save(self, *, obj, **kwargs):
         appraisal_check(obj)
+
+    # A grade changed: the flag rules (动态管理) look at the cadre again.
+    def after_save(self, *, actor, obj, **kwargs):
+        events.record_changed.send(actor=actor, cadre=obj.cadre)
+
+    def after_delete(self, *, actor, cadre, **kwargs):
+        events.record_changed.send(actor=actor, cadre=cadre)
 
 
 @register

@@ -68,7 +68,8 @@ OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisa
 INSPECTION_READ = [f"oversight.view_{model}" for model in (
     "quarterlyreview", "quarterlygrade", "annualappraisal", "inspectionvisit", "inspectionshortcoming",
     "oversightsettings", "appraisalconflictrule")]
-INSPECTION_UNIT = ["oversight.view_quarterlyreview", "oversight.view_quarterlygrade", "oversight.enter_quarterly_grade"]
+INSPECTION_UNIT = ["oversight.view_quarterlyreview", "oversight.view_quarterlygrade", "oversight.enter_quarterly_grade",
+                   "oversight.view_inspectionvisit", "oversight.view_inspectionshortcoming"]
 INSPECTION_WRITE = ["oversight.enter_quarterly_grade", "oversight.confirm_quarterly_grade",
                     "oversight.change_oversightsettings", "oversight.add_appraisalconflictrule",
                     "oversight.change_appraisalconflictrule"] + [

@@ -414,3 +414,13 @@ def test_a_shortcoming_on_another_cadres_visit_is_refused(world):
 def test_add_one_month_keeps_the_day_or_takes_the_months_last():
     assert add_one_month(dt.date(2026, 1, 31)) == dt.date(2026, 2, 28)
     assert add_one_month(dt.date(2026, 12, 2)) == dt.date(2027, 1, 2)
+
+
+def test_a_grade_entered_or_deleted_on_the_record_page_is_announced(world, heard):
+    from oversight.services import appraisal_delete, appraisal_save
+
+    a = world["own"][0]
+    appraisal = appraisal_save(actor=world["staff"],
+                               appraisal=AnnualAppraisal(cadre=a, year=LAST_YEAR, grade="competent"))
+    appraisal_delete(actor=world["staff"], appraisal=appraisal)
+    assert [call["cadre"] for call in heard["changes"].calls] == [a, a]

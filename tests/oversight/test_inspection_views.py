@@ -242,7 +242,8 @@ def test_the_timeline_sources_cost_one_query_each(world, django_assert_num_queri
     with django_assert_num_queries(1):
         (entry,) = inspection.entries(cadre=a, user=world["staff"])
     assert "工作实绩方面统筹能力不足" in entry.detail and "调研不够" in entry.detail
-    assert inspection.entries(cadre=a, user=world["head"]) == []  # heads do not read visits
+    assert len(inspection.entries(cadre=a, user=world["head"])) == 1  # their unit's cadre, as on the record page
+    assert inspection.entries(cadre=a, user=world["sysadmin"]) == []
 
 
 def test_the_desk_tells_the_head_and_personnel_what_is_due(world, django_assert_num_queries):
