@@ -89,10 +89,12 @@ def _annual(staff, units, year: int, rng: random.Random) -> None:
     if first is None:
         return
     warned, demerited = list(annual_roster(units[1] if len(units) > 1 else units[0], year)[:2])
-    DisciplineAction.objects.get_or_create(cadre=warned, kind=DisciplineAction.Kind.WARNING, defaults={
-        "decided_on": dt.date(year, 6, 18), "effect_until": dt.date(year + 1, 12, 17), "summary": DEMO_WARNING})
-    DisciplineAction.objects.get_or_create(cadre=demerited, kind=DisciplineAction.Kind.DEMERIT, defaults={
-        "decided_on": dt.date(year - 1, 11, 5), "effect_until": dt.date(year + 1, 5, 4), "summary": DEMO_WARNING})
+    for cadre, kind, decided_on, effect_until in (
+            (warned, DisciplineAction.Kind.WARNING, dt.date(year, 6, 18), dt.date(year + 1, 12, 17)),
+            (demerited, DisciplineAction.Kind.DEMERIT, dt.date(year - 1, 11, 5), dt.date(year + 1, 5, 4))):
+        if not DisciplineAction.objects.filter(cadre=cadre, kind=kind, summary=DEMO_WARNING).exists():
+            services.discipline_save(actor=staff, action=DisciplineAction(
+                cadre=cadre, kind=kind, decided_on=decided_on, effect_until=effect_until, summary=DEMO_WARNING))
     for unit in units[:-1]:  # the last unit is left to enter: the desk shows it
         cadres = list(annual_roster(unit, year))
         grades = {}
