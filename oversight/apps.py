@@ -6,8 +6,17 @@ class OversightConfig(AppConfig):
     verbose_name = "日常监督"
 
     def ready(self):
-        # The 考核与奖惩 tab of the cadre's record page: its kinds of record, registered with the roster.
-        from oversight import desk, events, records, timeline  # noqa: F401
+        # Registered with the roster and the base: the kinds of record on the cadre's record page, the
+        # 全程记实 sources and the 工作台 lines, of each part (动态管理; 定期考察's *_inspection modules).
+        from oversight import (  # noqa: F401
+            desk,
+            desk_inspection,
+            events,
+            records,
+            records_inspection,
+            timeline,
+            timeline_inspection,
+        )
         from oversight.services.adjustments import flags_raise_for
 
         # 动态管理: a changed grade, points or evaluation re-runs the flag rules for that cadre.

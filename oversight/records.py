@@ -43,8 +43,12 @@ class AppraisalRecord(RecordType):
     def before_save(self, *, obj, **kwargs):
         appraisal_check(obj)
 
+    # A grade changed: the flag rules (动态管理) look at the cadre again.
     def after_save(self, *, actor, obj, **kwargs):
         events.record_changed.send(actor=actor, cadre=obj.cadre)
+
+    def after_delete(self, *, actor, cadre, **kwargs):
+        events.record_changed.send(actor=actor, cadre=cadre)
 
 
 @register

@@ -1,12 +1,15 @@
 from django.urls import path
 
 from cadres.views import record_urlpatterns
+from oversight import urls_inspection
 from oversight.views import adjustments
 
 app_name = "oversight"
 urlpatterns = [
     # 年度考核, 处分与诫勉 and 民主测评 on a cadre: <cadre_pk>/appraisals/new/, …/<pk>/edit/, …/<pk>/delete/
     *record_urlpatterns("oversight"),
+    # 定期考察: 平时考核, 年度考核, settings (oversight.urls_inspection)
+    *urls_inspection.urlpatterns,
     # 动态管理
     path("adjustments/", adjustments.FlagListView.as_view(), name="flag_list"),
     path("adjustments/recheck/", adjustments.FlagRecheckView.as_view(), name="flag_recheck"),

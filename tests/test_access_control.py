@@ -4,6 +4,7 @@ Every URL pattern is walked anonymously; a matrix gives, for each role and each 
 action, the status it must get, including 404 for another department's cadre.
 """
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -215,7 +216,48 @@ MATRIX = [
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
     ("民主测评 of other department's", "get",
      lambda w: reverse("oversight:recognition_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
+    # 定期考察: 平时考核 grids by unit (heads enter their own, 404 elsewhere), 年度考核, settings, 考察 visits.
+    ("quarterly overview", "get", lambda w: reverse("oversight:quarterly_overview"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("own unit's quarterly grid", "get", lambda w: _grid(w, "office"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("other unit's quarterly grid", "get", lambda w: _grid(w, "finance"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("post to other unit's quarterly grid", "post", lambda w: _grid(w, "finance"),
+     {"人事干部": 302, "科室负责人": 404}),
+    ("confirm other unit's quarterly grid", "post", lambda w: _grid(w, "finance", "confirm"),
+     {"人事干部": 404, "科室负责人": 404}),  # personnel: nothing entered there yet
+    ("reopen other unit's quarterly grid", "post", lambda w: _grid(w, "finance", "reopen"),
+     {"人事干部": 404, "科室负责人": 404}),
+    ("other unit's grid template", "get", lambda w: _grid(w, "finance", "template"),
+     {"人事干部": 200, "科室负责人": 404}),
+    ("import into other unit's grid", "get", lambda w: _grid(w, "finance", "import"),
+     {"人事干部": 200, "科室负责人": 404}),
+    ("import into own unit's grid", "get", lambda w: _grid(w, "office", "import"),
+     {"人事干部": 200, "科室负责人": 200}),
+    ("annual overview", "get", lambda w: reverse("oversight:annual_overview"),
+     {"人事干部": 200, "局领导": 200, "纪检监察": 200}),
+    ("annual grid", "get", lambda w: reverse("oversight:annual_grid", args=[w["finance"].pk, _LAST_YEAR]),
+     {"人事干部": 200, "局领导": 200, "纪检监察": 200}),
+    ("post to annual grid", "post", lambda w: reverse("oversight:annual_grid", args=[w["finance"].pk, _LAST_YEAR]),
+     {"人事干部": 302}),
+    ("oversight settings", "get", lambda w: reverse("oversight:settings"),
+     {"人事干部": 200, "局领导": 200, "纪检监察": 200}),
+    ("new conflict rule", "get", lambda w: reverse("oversight:conflict_rule_create"), {"人事干部": 200}),
+    ("new visit on other department's cadre", "get",
+     lambda w: reverse("oversight:inspection_visit_create", args=[w["other"][0].pk]),
+     {"人事干部": 200, "科室负责人": 404}),
+    ("new shortcoming on other department's cadre", "get",
+     lambda w: reverse("oversight:shortcoming_create", args=[w["other"][0].pk]),
+     {"人事干部": 200, "科室负责人": 404}),
 ]
+
+_LAST_YEAR = dt.date.today().year - 1
+
+
+def _grid(world, unit, action=""):
+    name = f"oversight:quarterly_{action}" if action else "oversight:quarterly_grid"
+    return reverse(name, args=[world[unit].pk, _LAST_YEAR, 3])
 
 
 def _rule():

@@ -63,6 +63,18 @@ SELECTION_RUN = ["selection.run_selection", "selection.view_all_selection", "sel
 # The appraisal and discipline records on a cadre that the negative list reads.
 OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisal", "disciplineaction")
                      for action in ("add", "change", "delete", "view")]
+# 定期考察: 平时考核 grids (科室负责人 enter their units', personnel staff enter and confirm), 年度考核 by unit,
+# 考察 visits, the settings and conflict rules; 局领导 and 纪检监察 read.
+INSPECTION_READ = [f"oversight.view_{model}" for model in (
+    "quarterlyreview", "quarterlygrade", "annualappraisal", "inspectionvisit", "inspectionshortcoming",
+    "oversightsettings", "appraisalconflictrule")]
+INSPECTION_UNIT = ["oversight.view_quarterlyreview", "oversight.view_quarterlygrade", "oversight.enter_quarterly_grade",
+                   "oversight.view_inspectionvisit", "oversight.view_inspectionshortcoming"]
+INSPECTION_WRITE = ["oversight.enter_quarterly_grade", "oversight.confirm_quarterly_grade",
+                    "oversight.change_oversightsettings", "oversight.add_appraisalconflictrule",
+                    "oversight.change_appraisalconflictrule"] + [
+    f"oversight.{action}_{model}" for model in ("inspectionvisit", "inspectionshortcoming")
+    for action in ("add", "change", "delete")]
 
 # 动态管理: 民主测评 results on a cadre, the flags and their decisions, the rules.
 ADJUSTMENT_READ = ["oversight.view_adjustmentflag", "oversight.view_adjustmentdecision", "oversight.view_flagrule",
@@ -75,17 +87,18 @@ ROLE_PERMISSIONS = {
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + ADJUSTMENT_READ + ADJUSTMENT_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ],
+    ] + INSPECTION_READ + INSPECTION_WRITE,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
-                  "cadres.export_roster",
-                  "selection.decide_selection", "selection.view_all_selection"],
+                  "cadres.export_roster", "selection.decide_selection", "selection.view_all_selection",
+                  *INSPECTION_READ],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
-    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster"],
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster",
+                           *INSPECTION_UNIT],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
-                      "selection.decide_selection",
-                      "oversight.view_annualappraisal", "oversight.view_disciplineaction"],
+                      "selection.decide_selection", "oversight.view_annualappraisal", "oversight.view_disciplineaction",
+                      *INSPECTION_READ],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.

@@ -2,11 +2,26 @@
 
 - ``records``: 年度考核 grades and 处分/诫勉 entered on a cadre (the selection negative list reads them).
 - ``adjustments``: 动态管理: flag rules, flags, decisions and 民主测评 results.
+- ``inspection``: 定期考察: 平时考核 grids, oversight settings, 年度考核 conflict rules, 考察 visits.
 """
 
 from oversight.models.adjustments import AdjustmentDecision, AdjustmentFlag, FlagRule, RecognitionEvaluation
+from oversight.models.inspection import (
+    QUARTERS,
+    AppraisalConflictRule,
+    InspectionShortcoming,
+    InspectionVisit,
+    OversightSettings,
+    QuarterlyGrade,
+    QuarterlyReview,
+    Rating,
+    quarter_bounds,
+)
 from oversight.models.records import AnnualAppraisal, DisciplineAction
 
-__all__ = [
-    "AdjustmentDecision", "AdjustmentFlag", "AnnualAppraisal", "DisciplineAction", "FlagRule", "RecognitionEvaluation",
-]
+__all__ = ["AnnualAppraisal", "DisciplineAction"]
+# 动态管理 (adjustments)
+__all__ += ["AdjustmentDecision", "AdjustmentFlag", "FlagRule", "RecognitionEvaluation"]
+# 定期考察 (inspection)
+__all__ += ["QUARTERS", "AppraisalConflictRule", "InspectionShortcoming", "InspectionVisit", "OversightSettings",
+            "QuarterlyGrade", "QuarterlyReview", "Rating", "quarter_bounds"]

@@ -1,8 +1,23 @@
 """Every write of the oversight app, one module per subject; the public names are re-exported here.
 
 - ``records``: 年度考核 and 处分/诫勉 entered on a cadre through the roster's child-record core.
+- ``inspection``: 定期考察 (平时考核 grids, 年度考核 by unit and its rules, the settings); ``inspection_import``.
 """
 
+# 定期考察 (inspection)
+from oversight.services.inspection import (
+    annual_grades_save,
+    appraisal_conflicts,
+    appraisal_rules_check,
+    conflict_rule_save,
+    excellent_share,
+    oversight_settings_save,
+    quarterly_grades_save,
+    quarterly_review_confirm,
+    quarterly_review_reopen,
+    quarterly_review_submit,
+)
+from oversight.services.inspection_import import quarterly_grades_import
 from oversight.services.records import (
     DUPLICATE_YEAR,
     EFFECT_BEFORE_DECISION,
@@ -17,4 +32,10 @@ from oversight.services.records import (
 __all__ = [
     "DUPLICATE_YEAR", "EFFECT_BEFORE_DECISION", "appraisal_check", "appraisal_delete", "appraisal_save",
     "discipline_check", "discipline_delete", "discipline_save",
+]
+# 定期考察 (inspection)
+__all__ += [
+    "annual_grades_save", "appraisal_conflicts", "appraisal_rules_check", "conflict_rule_save", "excellent_share",
+    "oversight_settings_save", "quarterly_grades_import", "quarterly_grades_save", "quarterly_review_confirm",
+    "quarterly_review_reopen", "quarterly_review_submit",
 ]

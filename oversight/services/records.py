@@ -10,17 +10,20 @@ from django.core.exceptions import ValidationError
 
 from cadres.services.records import child_record_delete, child_record_save
 from oversight.models import AnnualAppraisal, DisciplineAction
+from oversight.services.inspection import appraisal_rules_check
 
 DUPLICATE_YEAR = "{year}年度的考核等次已录入，请修改原记录。"
 EFFECT_BEFORE_DECISION = "影响期至不能早于决定日期。"
 
 
 def appraisal_check(appraisal: AnnualAppraisal) -> None:
-    """Refuse a second grade for the same cadre and year."""
+    """Refuse a second grade for the same cadre and year, and a grade the 年度考核 rules forbid."""
     if appraisal.year is not None and AnnualAppraisal.objects.filter(
         cadre_id=appraisal.cadre_id, year=appraisal.year,
     ).exclude(pk=appraisal.pk).exists():
         raise ValidationError({"year": DUPLICATE_YEAR.format(year=appraisal.year)})
+    # The conflicts with 处分/诫勉 and the share of 优秀 (定期考察: oversight.services.inspection).
+    appraisal_rules_check(appraisal)
 
 
 def discipline_check(action: DisciplineAction) -> None:
