@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from cadres.codes import SECTION_LEVELS
 from cadres.models import Cadre, in_service_on
-from oversight.models import AnnualAppraisal, FlagRule, RecognitionEvaluation
+from oversight.models import AnnualAppraisal, FlagRule, QuarterlyGrade, QuarterlyReview, Rating, RecognitionEvaluation
 
 Hits = dict[int, tuple[str, str]]
 
@@ -67,9 +67,33 @@ def low_recognition(rule: FlagRule, members, day: dt.date) -> Hits:
     }
 
 
+def poor_quarters(rule: FlagRule, members, day: dt.date) -> Hits:
+    """较差 in ``window`` confirmed quarters running (the latest such run; across a year's end too)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    grades = (QuarterlyGrade.objects.filter(cadre__in=members, grade=Rating.POOR,
+                                            review__state=QuarterlyReview.State.CONFIRMED,
+                                            review__year__gte=day.year - 3, review__year__lte=day.year)
+              .values_list("cadre_id", "review__year", "review__quarter"))
+    for cadre_id, year, quarter in grades:
+        found[cadre_id].append(year * 4 + quarter - 1)
+    hits = {}
+    for cadre_id, indexes in found.items():
+        run: list[int] = []
+        best: list[int] = []
+        for index in sorted(set(indexes)):
+            run = [*run, index] if run and index == run[-1] + 1 else [index]
+            if len(run) >= rule.window:
+                best = run[-rule.window:]
+        if best:
+            names = [f"{i // 4}年第{i % 4 + 1}季度" for i in best]
+            hits[cadre_id] = (",".join(f"{i // 4}Q{i % 4 + 1}" for i in best), "、".join(names) + "平时考核较差")
+    return hits
+
+
 EVALUATORS: dict[str, Callable[[FlagRule, object, dt.date], Hits]] = {
     FlagRule.Code.ANNUAL_INCOMPETENT: annual_incompetent,
     FlagRule.Code.BASIC_REPEATED: basic_repeated,
+    FlagRule.Code.POOR_QUARTERS: poor_quarters,
     FlagRule.Code.LOW_RECOGNITION: low_recognition,
 }
 

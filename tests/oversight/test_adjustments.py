@@ -322,3 +322,28 @@ def test_rule_page_changes_a_rule(client, staff):
     target.refresh_from_db()
     assert (target.times, target.note) == (3, "三年三次")
     assert AuditEvent.objects.filter(object_type="oversight.flagrule", event="update").count() == 1
+
+
+def poor(cadre, year, quarter, *, state="confirmed", grade_value="poor"):
+    from oversight.models import QuarterlyGrade, QuarterlyReview
+
+    review, _ = QuarterlyReview.objects.get_or_create(department=cadre.department, year=year, quarter=quarter,
+                                                      defaults={"state": state})
+    return QuarterlyGrade.objects.create(review=review, cadre=cadre, grade=grade_value)
+
+
+def test_poor_in_two_quarters_running_flags(staff):
+    running, apart, unconfirmed = member(), member(), member()
+    poor(running, 2025, 4), poor(running, 2026, 1)  # across the year's end
+    poor(apart, 2026, 1), poor(apart, 2026, 3)
+    poor(unconfirmed, 2026, 2, state="submitted"), poor(unconfirmed, 2026, 3, state="submitted")
+    assert raised(staff) == {(running.pk, "poor_quarters", "2025Q4,2026Q1")}
+    assert AdjustmentFlag.objects.get().evidence == "2025年第4季度、2026年第1季度平时考核较差"
+
+
+def test_a_third_poor_quarter_is_a_new_basis(staff):
+    cadre = member()
+    poor(cadre, 2026, 1), poor(cadre, 2026, 2)
+    assert len(raised(staff)) == 1
+    poor(cadre, 2026, 3)
+    assert raised(staff) == {(cadre.pk, "poor_quarters", "2026Q2,2026Q3")}
