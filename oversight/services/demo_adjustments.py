@@ -36,9 +36,9 @@ def ensure_demo_adjustments() -> int:
         recognition_save(actor=staff, reason="演示数据", evaluation=RecognitionEvaluation(
             cadre=cadre, evaluated_on=dt.date(year, 12, 18), participants=participants, approving=approving,
             occasion=OCCASION.format(year=year)))
-    # One cadre graded 基本称职 in two of the last three years.
+    # One cadre graded 基本称职 in two of the last three years (the two before last year's grid).
     repeated = leaders[5]
-    for grade_year in (year - 2, year):
+    for grade_year in (year - 2, year - 1):
         if not AnnualAppraisal.objects.filter(cadre=repeated, year=grade_year).exists():
             appraisal_save(actor=staff, reason="演示数据", appraisal=AnnualAppraisal(
                 cadre=repeated, year=grade_year, grade=AnnualAppraisal.Grade.BASICALLY_COMPETENT))

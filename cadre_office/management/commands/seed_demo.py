@@ -35,8 +35,8 @@ class Command(BaseCommand):
                 records = seed_demo_records(actor=service_account(SERVICE_ACCOUNT))
                 users = ensure_demo_users(actor=service_account(SERVICE_ACCOUNT), reset_passwords=reset_passwords)
                 ensure_demo_case()
-                ensure_demo_adjustments()
                 ensure_demo_inspection()  # 定期考察: the quarters' grids, last year's grades, visits
+                ensure_demo_adjustments()  # 动态管理: after the grades it reads
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
