@@ -64,20 +64,31 @@ SELECTION_RUN = ["selection.run_selection", "selection.view_all_selection", "sel
 OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisal", "disciplineaction")
                      for action in ("add", "change", "delete", "view")]
 
+# 备案: personnel staff handle filings (接收, 审核, 归档) and read 信访; 纪检监察 read 信访 and record their
+# outcome, and enter 处分/诫勉; leaders read them; a 科室负责人 reports their units' education and honours.
+FILING_READ = ["oversight.view_filing", "oversight.view_filingrule"]
+FILING_HANDLE = [*FILING_READ, "oversight.add_filing", "oversight.handle_filing", "oversight.view_petition",
+                 "oversight.change_filingrule"]
+FILING_DISCIPLINE = [*FILING_READ, "oversight.add_filing", "oversight.view_petition",
+                     "oversight.record_petition_outcome", "oversight.add_disciplineaction",
+                     "oversight.change_disciplineaction"]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ],
+    ] + FILING_HANDLE,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.view_all_cadres", "cadres.export_roster",
-                  "selection.decide_selection", "selection.view_all_selection"],
+                  "selection.decide_selection", "selection.view_all_selection",
+                  *FILING_READ, "oversight.view_petition"],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
-    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.export_roster"],
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.export_roster",
+                           *FILING_READ, "oversight.add_filing"],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, "cadres.view_all_cadres", "selection.decide_selection",
-                      "oversight.view_annualappraisal", "oversight.view_disciplineaction"],
+                      "oversight.view_annualappraisal", "oversight.view_disciplineaction", *FILING_DISCIPLINE],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.
