@@ -116,15 +116,13 @@ def filing_review(*, actor, filing: Filing, opinion: str = "") -> Filing:
 
 
 def _add_education(*, actor, filing: Filing) -> None:
-    """An education completion filed: the cadre's 在职 education record (reused if it is already there)."""
+    """An education completion filed: the cadre's 在职 education record, unless one of that level is there."""
     if filing.education_record_id or not (filing.kind == Filing.Kind.EDUCATION
                                           and filing.education_stage == Filing.EducationStage.COMPLETION):
         return
-    existing = Education.objects.filter(cadre=filing.cadre, level=filing.education_level).order_by("kind")
-    existing = {record.kind: record for record in existing}
-    if Education.Kind.PART_TIME in existing:
-        filing.education_record = existing[Education.Kind.PART_TIME]
-        return
+    if Education.objects.filter(cadre=filing.cadre, level=filing.education_level,
+                                kind=Education.Kind.PART_TIME).exists():
+        return  # already on the record (entered by hand, or by an earlier filing): never twice
     school_major = " ".join(part for part in (filing.school, filing.major) if part)
     record = Education(cadre=filing.cadre, kind=Education.Kind.PART_TIME, level=filing.education_level,
                        degree=filing.degree, school_major=school_major[:200], graduation_date=filing.event_date)

@@ -65,8 +65,8 @@ def test_html_or_svg_renamed_pdf_is_refused(filing, content):
 
 
 @pytest.mark.parametrize(("name", "content", "actual"), [
-    ("证书.pdf", PNG, "PNG"), ("证书.docx", PDF, "PDF"), ("表.xlsx", zipped(["[Content_Types].xml", "word/document.xml"]),
-                                                          "Word"),
+    ("证书.pdf", PNG, "PNG"), ("证书.docx", PDF, "PDF"),
+    ("表.xlsx", zipped(["[Content_Types].xml", "word/document.xml"]), "Word"),
 ])
 def test_content_of_another_allowed_type_than_the_name_is_refused(filing, name, content, actual):
     refused(name, content, messages.MISMATCH.format(actual=actual, extension=name.rsplit(".", 1)[1]), filing)
