@@ -5,6 +5,7 @@ Every page starts from the user's scope (``filings_visible_to``; the cadre throu
 come from one verdict, ``filing_actions``; the services check it again on the locked row.
 """
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -114,7 +115,7 @@ class FilingDetailView(ScopedMixin, DetailView):
         forms = kwargs.pop("forms", {})
         context = super().get_context_data(**kwargs)
         context.update(
-            actions=filing_actions(filing, self.request.user),
+            actions=dict.fromkeys(filing_actions(filing, self.request.user), True),
             attachments=list(attachments_of(filing)),
             fields=[(Filing._meta.get_field(name).verbose_name, _display(filing, name))
                     for name in KIND_FIELDS[filing.kind] if name != "note"],
@@ -163,7 +164,9 @@ class FilingActionView(ScopedMixin, View):
         except PermissionDenied:
             raise
         except ValidationError as exc:
-            form = form or ReasonForm()
+            if form is None:
+                form = django_forms.Form(data={})
+                form.is_valid()
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
