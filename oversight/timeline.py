@@ -39,7 +39,9 @@ class PostSource(TimelineSource):
     def entries(self, *, cadre, user, start=None, end=None):
         posts = _between(PostAssignment.objects.filter(cadre=cadre, start_date__isnull=False), "start_date", start, end)
         return [
-            Entry(on=post.start_date, kind=self.kind, title=f"任{post.department.name}{post.title}",
+            Entry(on=post.start_date, kind=self.kind,
+                  title=f"任{post.title}" if post.title.startswith(post.department.name)
+                  else f"任{post.department.name}{post.title}",
                   detail="；".join(part for part in (post.get_level_display(),
                                                      f"任免文号：{post.document}" if post.document else "") if part),
                   until=post.end_date, tone="primary")
