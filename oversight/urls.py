@@ -9,6 +9,7 @@ urlpatterns = record_urlpatterns("oversight")
 # 备案 and 全程记实
 urlpatterns += [
     path("filings/", filings.FilingListView.as_view(), name="filing_list"),
+    path("filings/export/", filings.FilingExportView.as_view(), name="filing_export"),
     path("filings/new/", filings.FilingCadrePickView.as_view(), name="filing_pick"),
     path("cadres/<int:cadre_pk>/filings/new/<slug:kind>/", filings.FilingCreateView.as_view(), name="filing_create"),
     path("filings/<int:pk>/", filings.FilingDetailView.as_view(), name="filing_detail"),

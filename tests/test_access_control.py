@@ -199,6 +199,8 @@ MATRIX = [
     # scope); reported by personnel staff, discipline inspection and department heads; handled by personnel staff.
     ("filing list", "get", lambda w: reverse("oversight:filing_list"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("filing export", "get", lambda w: reverse("oversight:filing_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
     ("filing cadre picker", "get", lambda w: reverse("oversight:filing_pick") + "?q=本科室",
      {"人事干部": 200, "科室负责人": 200, "纪检监察": 200}),
     ("new honour filing, own unit", "get",

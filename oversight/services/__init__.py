@@ -7,6 +7,7 @@
 from oversight.services.filings import (
     FilingError,
     filing_attach,
+    filing_export,
     filing_file,
     filing_receive,
     filing_reject,
@@ -32,6 +33,6 @@ __all__ = [
     "discipline_check", "discipline_delete", "discipline_save",
 ]
 __all__ += [  # 备案
-    "FilingError", "filing_attach", "filing_file", "filing_receive", "filing_reject", "filing_resubmit",
-    "filing_return", "filing_review", "filing_submit", "petition_outcome_record",
+    "FilingError", "filing_attach", "filing_export", "filing_file", "filing_receive", "filing_reject",
+    "filing_resubmit", "filing_return", "filing_review", "filing_submit", "petition_outcome_record",
 ]

@@ -151,3 +151,22 @@ def test_the_desk_shows_overdue_and_petitions_awaiting_an_outcome(world):
     assert discipline_tasks["信访备案待录入核查结论"].count == 1
     head_titles = {task.title for task in desk.tasks_for(world["head"], today=today)}
     assert not {"备案已逾期未归档", "信访备案待录入核查结论"} & head_titles
+
+
+def test_the_export_holds_what_the_list_shows_and_is_audited(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from cadre_office.audit.models import AuditEvent
+
+    submit(world)
+    submit(world, kind="petition", petition_source="letter", petition_summary="反映问题")
+    url = reverse("oversight:filing_export")
+    for user, expected in ((world["staff"], 2), (world["head"], 1)):
+        log_in(client, user)
+        response = client.get(url)
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        kinds = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]
+        assert len(kinds) == expected and (expected == 2 or "信访" not in kinds)
+        assert AuditEvent.objects.filter(event="export", user=user, object_type="oversight.filing").count() == 1
