@@ -68,7 +68,7 @@ class EducationSource(TimelineSource):
         educations = _between(Education.objects.filter(cadre=cadre, graduation_date__isnull=False),
                               "graduation_date", start, end)
         return [Entry(on=e.graduation_date, kind=self.kind,
-                      title=f"{e.get_kind_display()}教育 {e.get_level_display()}毕业"
+                      title=f"{e.get_kind_display()}教育 {e.get_level_display().removesuffix('毕业')}毕业"
                       + (f"，获{e.degree}" if e.degree else ""),
                       detail=e.school_major, tone="success")
                 for e in educations]

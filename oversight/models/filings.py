@@ -178,7 +178,8 @@ class Filing(models.Model):
     def subject(self) -> str:
         """What the filing is about, in a few words (for lists, the timeline and audit rows)."""
         if self.kind == self.Kind.EDUCATION:
-            parts = [self.school, self.major, self.get_education_level_display(), self.get_education_stage_display()]
+            level = self.get_education_level_display().removesuffix("毕业")  # GB/T 4658 labels: 大学本科毕业
+            parts = [self.school, self.major, level, self.get_education_stage_display()]
             return " ".join(part for part in parts if part)
         if self.kind == self.Kind.HONOUR:
             level = f"（{self.get_honour_level_display()}）" if self.honour_level else ""
