@@ -9,6 +9,7 @@ same run:
 - the roster page through the Django test client (the whole request: middleware, view,
   template): a filtered page of 50 rows and the unfiltered first page, with query counts;
 - the scoped roster of a department head (guardian grants on departments);
+- 全程记实: one cadre's timeline page (target 150 ms), its query count against a cadre with few entries;
 - the 职数 overview (post quotas against occupancy on a day, every unit), its target (150 ms) and its
   query count, the same for the whole bureau and for a department head's six units;
 - the Excel export of the full roster, time and peak memory, against openpyxl write-only
@@ -458,6 +459,21 @@ def main() -> int:
                  f"{spread(due_24)}、{due_24_queries} 次查询（{result_count(response_24):,} 人）；"
                  f"目标 < 150 ms 且查询数不变：{'达到' if due_ok else '未达到！'}"))
 
+    # 3c. 全程记实 (issue 13): the timeline of the cadre with the most posts, as personnel staff; the
+    # same number of queries as for a cadre with few entries (each source answers in fixed queries).
+    from django.db.models import Count
+
+    busy = Cadre.objects.annotate(n=Count("posts")).order_by("-n", "pk").first()
+    quiet = Cadre.objects.annotate(n=Count("posts")).order_by("n", "pk").first()
+    timeline, timeline_queries, response_t = page(client, f"/oversight/cadres/{busy.pk}/timeline/")
+    _, quiet_queries, _ = page(client, f"/oversight/cadres/{quiet.pk}/timeline/")
+    entries = response_t.content.decode().count('data-testid="timeline-entry"')
+    timeline_ok = timeline[0] < 0.150 and timeline_queries == quiet_queries
+    rows.append(("全程记实：一名干部的时间轴", spread(timeline),
+                 f"{entries} 条记录，{timeline_queries} 次查询；记录最少的干部 {quiet_queries} 次"
+                 f"{'，相同' if timeline_queries == quiet_queries else '，不同！'}；"
+                 f"目标 < 150 ms：{'达到' if timeline_ok else '未达到！'}"))
+
     # 4. The Excel export of the full roster, and raw openpyxl on the same rows; each in a fresh child.
     total = Cadre.objects.count()
     view_runs, raw_runs = [], []
@@ -499,7 +515,7 @@ def main() -> int:
     print(report)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"==> 已写入 {args.output}")
-    return 0 if agree and quota_ok and due_ok and not load["errors"] else 1
+    return 0 if agree and quota_ok and due_ok and timeline_ok and not load["errors"] else 1
 
 
 QUOTA_TARGET = 0.150  # seconds: the 职数 overview at N cadres (issue 12)

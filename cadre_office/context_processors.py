@@ -11,22 +11,13 @@ def site(request):
 
 
 def desk_nav(request):
-    """Expose the 工作台 link and its counts (``desk.nav_counts``) to the navigation.
+    """Expose the 工作台 link and the navigation's counts, as the desk last counted them (``desk.nav_counts``).
 
-    On the desk and the oversight pages the counts are recounted (lazily: only if the template
-    reads them) and kept in the session; other pages show the kept counts without a query, so
-    the roster's pages cost nothing for them.
+    The desk (``HomeView``) counts and keeps them in the session; other pages read them from there
+    without a query, so the roster's and oversight's pages cost nothing for them.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.has_perm("cadres.view_cadre"):
         return {}
-    match = getattr(request, "resolver_match", None)
-    recount = match is not None and (match.namespace in desk.RECOUNT_NAMESPACES
-                                     or (not match.namespace and match.url_name in desk.RECOUNT_URL_NAMES))
-
-    def counts():
-        if recount:
-            return desk.remember(request.session, desk.tasks_for(user, today=timezone.localdate()))
-        return dict(request.session.get(desk.SESSION_KEY) or {})
-
-    return {"desk_visible": True, "desk_nav": SimpleLazyObject(counts)}
+    counts = SimpleLazyObject(lambda: dict(request.session.get(desk.SESSION_KEY) or {}))
+    return {"desk_visible": True, "desk_nav": counts}

@@ -55,10 +55,8 @@ def tasks_for(user, *, today: dt.date) -> list[Task]:
 # --- the navigation's counts -------------------------------------------------------------------------
 
 SESSION_KEY = "desk_nav"
-# Pages that recount (the desk itself, and the oversight pages where most of its lines are done);
-# elsewhere the navigation shows the counts of the last recount, read from the session (no query).
-RECOUNT_NAMESPACES = frozenset({"oversight"})
-RECOUNT_URL_NAMES = frozenset({"home"})
+# The desk recounts (``HomeView``); every other page shows the counts of the last visit to the desk,
+# read from the session without a query, so no page pays for every app's counts on each request.
 
 
 def nav_counts(tasks: list[Task]) -> dict[str, int]:

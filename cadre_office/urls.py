@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("cadre_office.accounts.auth_urls")),
     path("system/users/", include("cadre_office.accounts.urls")),
     path("audit/", include("cadre_office.audit.urls")),
+    path("attachments/", include("cadre_office.attachments.urls")),
     path("cadres/", include("cadres.urls")),
     path("oversight/", include("oversight.urls")),
     path("dashboard/", include("cadre_office.dashboard.urls")),

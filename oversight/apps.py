@@ -14,10 +14,14 @@ class OversightConfig(AppConfig):
             events,
             records,
             records_inspection,
-            timeline,
+            timeline_adjustments,
             timeline_inspection,
         )
+
+        # 备案 and 全程记实 (oversight.timeline): the timeline sources, the desk's lines, who sees a filing's files.
+        from oversight.filing_registry import register_filings
         from oversight.services.adjustments import flags_raise_for
 
         # 动态管理: a changed grade, points or evaluation re-runs the flag rules for that cadre.
         events.record_changed.register(flags_raise_for)
+        register_filings()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from cadres.views import record_urlpatterns
 from oversight import urls_inspection
-from oversight.views import adjustments
+from oversight.views import adjustments, filings, timeline
 
 app_name = "oversight"
 urlpatterns = [
@@ -18,4 +18,13 @@ urlpatterns = [
     path("adjustments/rules/", adjustments.FlagRuleListView.as_view(), name="flagrule_list"),
     path("adjustments/rules/<int:pk>/edit/", adjustments.FlagRuleUpdateView.as_view(), name="flagrule_update"),
     path("adjustments/age-ladder/", adjustments.AgeLadderView.as_view(), name="age_ladder"),
+    # 备案 and 全程记实
+    path("filings/", filings.FilingListView.as_view(), name="filing_list"),
+    path("filings/export/", filings.FilingExportView.as_view(), name="filing_export"),
+    path("filings/new/", filings.FilingCadrePickView.as_view(), name="filing_pick"),
+    path("cadres/<int:cadre_pk>/filings/new/<slug:kind>/", filings.FilingCreateView.as_view(), name="filing_create"),
+    path("filings/<int:pk>/", filings.FilingDetailView.as_view(), name="filing_detail"),
+    path("filings/<int:pk>/<slug:action>/", filings.FilingActionView.as_view(), name="filing_action"),
+    path("cadres/<int:cadre_pk>/timeline/", timeline.CadreTimelineView.as_view(), name="cadre_timeline"),
+    path("cadres/<int:cadre_pk>/timeline/pdf/", timeline.CadreTimelinePdfView.as_view(), name="cadre_timeline_pdf"),
 ]

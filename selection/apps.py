@@ -6,4 +6,4 @@ class SelectionConfig(AppConfig):
     verbose_name = "选拔任用"
 
     def ready(self):
-        from selection import desk  # noqa: F401  (its lines on the 工作台)
+        from selection import desk, timeline  # noqa: F401  (its lines on the 工作台 and its 全程记实 source)

@@ -250,6 +250,42 @@ MATRIX = [
     ("new shortcoming on other department's cadre", "get",
      lambda w: reverse("oversight:shortcoming_create", args=[w["other"][0].pk]),
      {"人事干部": 200, "科室负责人": 404}),
+    # 备案: read by those who read cadres (信访 only by 人事干部, 局领导, 纪检监察: a 科室负责人 gets 404 even in
+    # scope); reported by personnel staff, discipline inspection and department heads; handled by personnel staff.
+    ("filing list", "get", lambda w: reverse("oversight:filing_list"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("filing export", "get", lambda w: reverse("oversight:filing_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("filing cadre picker", "get", lambda w: reverse("oversight:filing_pick") + "?q=本科室",
+     {"人事干部": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("new honour filing, own unit", "get",
+     lambda w: reverse("oversight:filing_create", args=[w["own"][0].pk, "honour"]),
+     {"人事干部": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("new honour filing, other unit", "get",
+     lambda w: reverse("oversight:filing_create", args=[w["other"][0].pk, "honour"]),
+     {"人事干部": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("new petition filing, own unit", "get",
+     lambda w: reverse("oversight:filing_create", args=[w["own"][0].pk, "petition"]),
+     {"人事干部": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("honour filing, own unit", "get", lambda w: reverse("oversight:filing_detail", args=[_filing(w, 0).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("honour filing, other unit", "get", lambda w: reverse("oversight:filing_detail", args=[_filing(w, 3).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("petition filing, own unit", "get",
+     lambda w: reverse("oversight:filing_detail", args=[_filing(w, 0, "petition").pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("receive a filing", "post",
+     lambda w: reverse("oversight:filing_action", args=[_filing(w, 0).pk, "receive"]), {"人事干部": 302}),
+    ("receive a petition filing", "post",
+     lambda w: reverse("oversight:filing_action", args=[_filing(w, 0, "petition").pk, "receive"]),
+     {"人事干部": 302, "科室负责人": 404}),
+    # 全程记实: scoped like the record page; its PDF too.
+    ("timeline, own unit", "get", lambda w: reverse("oversight:cadre_timeline", args=[w["own"][0].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("timeline, other unit", "get", lambda w: reverse("oversight:cadre_timeline", args=[w["other"][0].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("timeline PDF, other unit", "get", lambda w: reverse("oversight:cadre_timeline_pdf", args=[w["other"][0].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
 ]
 
 _LAST_YEAR = dt.date.today().year - 1
@@ -264,6 +300,19 @@ def _rule():
     from oversight.models import FlagRule
 
     return FlagRule.objects.order_by("pk").first()
+
+
+def _filing(world, index: int, kind: str = "honour"):
+    import datetime as dt
+
+    from oversight.models import Filing
+    from oversight.services import filing_submit
+
+    fields = ({"honour_title": "全区优秀公务员", "awarding_body": "中共某某区委", "honour_level": "county"}
+              if kind == "honour" else {"petition_source": "letter", "petition_summary": "反映工作作风问题"})
+    cadre = (world["own"] + world["other"])[index]
+    return filing_submit(actor=world["users"]["人事干部"], filing=Filing(
+        cadre=cadre, kind=kind, event_date=dt.date(2026, 11, 20), **fields))
 
 
 def _quota(world):

@@ -139,7 +139,7 @@ LAYERS = [
     # jobs, lists, PDFs and workbooks, Celery's configuration). The two national-standard modules of
     # cadres (GB/T code tables, GB 11643 ID numbers) import nothing of the project but each other:
     # they are base where they stand (the audit log masks ID numbers with them).
-    ("base", ["cadre_office", *STANDARDS]),
+    ("base", ["cadre_office", "cadre_office.attachments", *STANDARDS]),
     # 1 the roster: cadres, their records, units.
     ("roster", ["cadres"]),
     # 2 who may do what: accounts, roles, scope granted on units, two-person changes (a unit move

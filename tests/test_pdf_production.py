@@ -53,9 +53,27 @@ def _case_record(db):
     return reverse("selection:case_record_pdf", args=[case.pk]), staff, case
 
 
+def _cadre_timeline(_):
+    """A cadre's 全程记实 with an entry of each of a few kinds, printed by personnel staff."""
+    import datetime as dt
+
+    from oversight.models import Filing
+    from oversight.services import filing_submit
+    from tests.factories import PostFactory
+
+    staff = role_user("人事干部")
+    cadre = CadreFactory(department=DepartmentFactory(name="办公室"), name="王晓")
+    PostFactory(cadre=cadre, department=cadre.department, title="科员", start_date=dt.date(2015, 7, 1))
+    filing_submit(actor=staff, filing=Filing(cadre=cadre, kind="honour", event_date=dt.date(2026, 11, 20),
+                                             honour_title="全区优秀公务员", awarding_body="中共某某区委",
+                                             honour_level="county"))
+    return reverse("oversight:cadre_timeline_pdf", args=[cadre.pk]), staff, cadre
+
+
 # URL name -> a function returning (url, a user allowed to download it, the audited object).
 PDF_CASES = {
     "selection:case_record_pdf": _case_record,
+    "oversight:cadre_timeline_pdf": _cadre_timeline,
 }
 
 

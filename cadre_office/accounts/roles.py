@@ -82,23 +82,32 @@ ADJUSTMENT_READ = ["oversight.view_adjustmentflag", "oversight.view_adjustmentde
 ADJUSTMENT_WRITE = ["oversight.decide_adjustment", "oversight.change_flagrule",
                     *[f"oversight.{action}_recognitionevaluation" for action in ("add", "change", "delete")]]
 
+# 备案: personnel staff handle filings (接收, 审核, 归档) and read 信访; 纪检监察 read 信访 and record their
+# outcome, and enter 处分/诫勉; leaders read them; a 科室负责人 reports their units' education and honours.
+FILING_READ = ["oversight.view_filing", "oversight.view_filingrule"]
+FILING_HANDLE = [*FILING_READ, "oversight.add_filing", "oversight.handle_filing", "oversight.view_petition",
+                 "oversight.change_filingrule"]
+FILING_DISCIPLINE = [*FILING_READ, "oversight.add_filing", "oversight.view_petition",
+                     "oversight.record_petition_outcome", "oversight.add_disciplineaction",
+                     "oversight.change_disciplineaction"]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + ADJUSTMENT_READ + ADJUSTMENT_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ] + INSPECTION_READ + INSPECTION_WRITE,
+    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                   "cadres.export_roster", "selection.decide_selection", "selection.view_all_selection",
-                  *INSPECTION_READ],
+                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition"],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
     Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster",
-                           *INSPECTION_UNIT],
+                           *INSPECTION_UNIT, *FILING_READ, "oversight.add_filing"],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                       "selection.decide_selection", "oversight.view_annualappraisal", "oversight.view_disciplineaction",
-                      *INSPECTION_READ],
+                      *INSPECTION_READ, *FILING_DISCIPLINE],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "cadre_office",
     "cadre_office.audit",
+    "cadre_office.attachments",
     "cadre_office.accounts",
     "cadre_office.dashboard",
     "cadres",
@@ -188,6 +189,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Upload limits apply before any workbook is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Attachments (备案材料, 选拔任用材料): the largest file accepted, checked before the content is read.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 ROSTER_UPLOAD_MAX_ROWS = int(os.environ.get("ROSTER_UPLOAD_MAX_ROWS", 200_000))
 # An upload of at most this many rows is previewed in the request (a second or two); a larger one

@@ -3,9 +3,11 @@
 - ``records``: 年度考核 grades and 处分/诫勉 entered on a cadre (the selection negative list reads them).
 - ``adjustments``: 动态管理: flag rules, flags, decisions and 民主测评 results.
 - ``inspection``: 定期考察: 平时考核 grids, oversight settings, 年度考核 conflict rules, 考察 visits.
+- ``filings``: 备案 (学历教育, 县级以上荣誉, 信访) from 报送 to 归档, and their time limits as data.
 """
 
 from oversight.models.adjustments import AdjustmentDecision, AdjustmentFlag, FlagRule, RecognitionEvaluation
+from oversight.models.filings import Filing, FilingRule
 from oversight.models.inspection import (
     QUARTERS,
     AppraisalConflictRule,
@@ -25,3 +27,5 @@ __all__ += ["AdjustmentDecision", "AdjustmentFlag", "FlagRule", "RecognitionEval
 # 定期考察 (inspection)
 __all__ += ["QUARTERS", "AppraisalConflictRule", "InspectionShortcoming", "InspectionVisit", "OversightSettings",
             "QuarterlyGrade", "QuarterlyReview", "Rating", "quarter_bounds"]
+# 备案 (filings)
+__all__ += ["Filing", "FilingRule"]

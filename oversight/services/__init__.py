@@ -2,9 +2,23 @@
 
 - ``records``: 年度考核 and 处分/诫勉 entered on a cadre through the roster's child-record core.
 - ``inspection``: 定期考察 (平时考核 grids, 年度考核 by unit and its rules, the settings); ``inspection_import``.
+- ``adjustments``: 动态管理 (flags raised by the rules, decisions, 民主测评); imported as a module.
+- ``filings``: 备案 from 报送 to 归档 (adds the education or reward record when filed).
 """
 
-# 定期考察 (inspection)
+from oversight.services.filings import (
+    FilingError,
+    filing_attach,
+    filing_export,
+    filing_file,
+    filing_receive,
+    filing_reject,
+    filing_resubmit,
+    filing_return,
+    filing_review,
+    filing_submit,
+    petition_outcome_record,
+)
 from oversight.services.inspection import (
     annual_grades_save,
     appraisal_conflicts,
@@ -38,4 +52,9 @@ __all__ += [
     "annual_grades_save", "appraisal_conflicts", "appraisal_rules_check", "conflict_rule_save", "excellent_share",
     "oversight_settings_save", "quarterly_grades_import", "quarterly_grades_save", "quarterly_review_confirm",
     "quarterly_review_reopen", "quarterly_review_submit",
+]
+# 备案 (filings)
+__all__ += [
+    "FilingError", "filing_attach", "filing_export", "filing_file", "filing_receive", "filing_reject",
+    "filing_resubmit", "filing_return", "filing_review", "filing_submit", "petition_outcome_record",
 ]

@@ -1,9 +1,9 @@
 """Records attached to a step."""
 
-import os
-
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cadre_office.attachments.services import check_upload
 from cadre_office.history import tracked_save
 from selection import messages
 from selection.actions import Action as Act
@@ -21,21 +21,17 @@ from selection.services.base import (
     _require_text,
 )
 
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "ofd"})
 RECORD_NAME_MAX = StepAttachment._meta.get_field("record_name").max_length
 
 
 def _check_attachment_file(file) -> None:
+    """The attachment store's one set of upload rules (size, then type on the content and name agreeing)."""
     if not file:
         raise WorkflowError(messages.ATTACHMENT_FILE_REQUIRED, code="attachment_required")
-    extension = os.path.splitext(file.name or "")[1].lower().lstrip(".")
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise WorkflowError(messages.ATTACHMENT_BAD_TYPE.format(types="、".join(sorted(ATTACHMENT_EXTENSIONS))),
-                            code="attachment_bad_type")
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise WorkflowError(messages.ATTACHMENT_TOO_LARGE.format(mb=ATTACHMENT_MAX_BYTES // (1024 * 1024)),
-                            code="attachment_too_large")
+    try:
+        check_upload(file)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0], code=f"attachment_{exc.code}") from None
 
 
 @transaction.atomic
@@ -44,7 +40,8 @@ def attachment_add(*, actor, case: SelectionCase, number: int, record_name: str,
 
     Who and when is ``allowed_actions``' verdict on ``attach``, checked on the locked rows.
     ``record_name`` is one of the step's ``required_records`` or free text (another record). The file is
-    checked by size and extension only (its content is not inspected).
+    checked by the attachment store's rules: size first, then the type on its content, which the
+    extension must name (``cadre_office.attachments.services.check_upload``).
     """
     case, step, _ = _locked(Act.ATTACH, actor=actor, case=case, number=number)
     record_name = _require_text(record_name, messages.RECORD_NAME_REQUIRED)

@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, View
 
-from cadre_office.audit.services import Event, audit_record
+from cadre_office.attachments.services import download_response
 from cadre_office.lists import FilteredListView
 from cadre_office.pdf import PdfDownloadMixin
 from cadre_office.scope import get_in_scope_or_404
@@ -302,17 +302,11 @@ class AttachmentDownloadView(ScopedMixin, View):
         attachment = get_in_scope_or_404(
             StepAttachment.objects.select_related("step__case").filter(step__case__in=cases_visible_to(request.user)),
             actor=request.user, path=request.path, pk=attachment_pk, step__case_id=pk)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         case = attachment.step.case
-        audit_record(Event.DOWNLOAD, actor=request.user, obj=case,
-                     detail={"attachment": attachment.pk, "step": attachment.step.number,
-                             "record_name": attachment.record_name})
-        response = FileResponse(handle, as_attachment=True, filename=os.path.basename(attachment.file.name))
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(actor=request.user, file_field=attachment.file,
+                                 filename=os.path.basename(attachment.file.name), audit_obj=case,
+                                 detail={"attachment": attachment.pk, "step": attachment.step.number,
+                                         "record_name": attachment.record_name})
 
 
 class CaseRecordPdfView(ScopedMixin, PdfDownloadMixin, DetailView):

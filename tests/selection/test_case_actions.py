@@ -92,8 +92,8 @@ def test_a_file_of_another_type_is_refused(client, wf, case, name):
     assert not StepEvent.objects.filter(opinion__startswith="上传材料").exists()
 
 
-def test_a_file_over_the_limit_is_refused(wf, case, monkeypatch):
-    monkeypatch.setattr(services.attachments, "ATTACHMENT_MAX_BYTES", len(PDF) - 1)
+def test_a_file_over_the_limit_is_refused(wf, case, settings):
+    settings.ATTACHMENT_MAX_BYTES = len(PDF) - 1
     with pytest.raises(services.WorkflowError) as error:
         services.attachment_add(actor=wf.staff, case=case, number=1, record_name="分析研判报告", file=pdf())
     assert error.value.code == "attachment_too_large"

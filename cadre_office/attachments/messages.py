@@ -1,0 +1,11 @@
+"""What users read about attachments (defined once; tests import them)."""
+
+FILE_REQUIRED = "请选择要上传的文件"
+LABEL_REQUIRED = "请填写材料名称"
+TOO_LARGE = "文件不能大于{mb}MB"
+EMPTY_FILE = "文件是空的，请重新选择"
+BAD_EXTENSION = "只能上传以下格式的文件：{types}"
+BAD_CONTENT = "文件内容不是允许的格式（PDF、Word、Excel、OFD、JPG、PNG），请检查后重新上传"
+MISMATCH = "文件内容与扩展名不符（内容为{actual}，扩展名为.{extension}），请上传原始文件"
+ACTIVE_CONTENT = "文件含有网页或脚本内容，不能上传"
+NAME_TOO_LONG = "文件名不能超过{max}个字符"
