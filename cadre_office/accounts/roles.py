@@ -63,21 +63,38 @@ SELECTION_RUN = ["selection.run_selection", "selection.view_all_selection", "sel
 # The appraisal and discipline records on a cadre that the negative list reads.
 OVERSIGHT_RECORDS = [f"oversight.{action}_{model}" for model in ("annualappraisal", "disciplineaction")
                      for action in ("add", "change", "delete", "view")]
+# 积分管理 and 谈心谈话: personnel staff keep the rule table, enter and review points, record any talk and
+# set the year's talk plan; leaders review the points their role is named for and record the talks they
+# held; a department head enters points for their units and reads their units' talks; 纪检监察 reads.
+POINTS_READ = ["oversight.view_pointrule", "oversight.view_pointentry"]
+TALKS_READ = ["oversight.view_talk", "oversight.view_talkfollowup"]
+TALKS_WRITE = ["oversight.add_talk", "oversight.change_talk", "oversight.add_talkfollowup",
+               "oversight.change_talkfollowup"]
+POINTS_TALKS_PERSONNEL = [*POINTS_READ, *TALKS_READ, *TALKS_WRITE, "oversight.add_pointrule",
+                          "oversight.change_pointrule", "oversight.add_pointentry", "oversight.review_pointentry",
+                          "oversight.export_points", "oversight.record_any_talk", "oversight.view_talkplan",
+                          "oversight.add_talkplan", "oversight.change_talkplan"]
+POINTS_TALKS_LEADER = [*POINTS_READ, *TALKS_READ, *TALKS_WRITE, "oversight.review_pointentry",
+                       "oversight.export_points", "oversight.record_own_talk", "oversight.view_talkplan"]
+POINTS_TALKS_DEPARTMENT_HEAD = [*POINTS_READ, *TALKS_READ, "oversight.add_pointentry", "oversight.export_points",
+                                "oversight.view_talkplan"]
+POINTS_TALKS_DISCIPLINE = [*POINTS_READ, *TALKS_READ]
 
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ],
+    ] + POINTS_TALKS_PERSONNEL,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.view_all_cadres", "cadres.export_roster",
-                  "selection.decide_selection", "selection.view_all_selection"],
+                  "selection.decide_selection", "selection.view_all_selection", *POINTS_TALKS_LEADER],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
-    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.export_roster"],
+    Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, "cadres.export_roster",
+                           *POINTS_TALKS_DEPARTMENT_HEAD],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, "cadres.view_all_cadres", "selection.decide_selection",
-                      "oversight.view_annualappraisal", "oversight.view_disciplineaction"],
+                      "oversight.view_annualappraisal", "oversight.view_disciplineaction", *POINTS_TALKS_DISCIPLINE],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.
