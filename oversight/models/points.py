@@ -18,6 +18,12 @@ from cadre_office.accounts.roles import Role
 REVIEWER_ROLES = [(Role.PERSONNEL.value, Role.PERSONNEL.label), (Role.LEADER.value, Role.LEADER.label)]
 
 
+def points_text(value, *, sign: bool = False) -> str:
+    """Return a points value as people write it: 5, -0.5, +3 (no trailing .0)."""
+    text = format(value.normalize(), "f") if value is not None else ""
+    return f"+{text}" if sign and value is not None and value > 0 else text
+
+
 class PointRule(models.Model):
     """One item of the points table: 获得县级以上表彰 +5, at most 10 a year, counts 12 months …"""
 
@@ -54,7 +60,7 @@ class PointRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.points:+g}）"
+        return f"{self.name}（{points_text(self.points, sign=True)}）"
 
 
 class PointEntry(models.Model):
@@ -89,4 +95,4 @@ class PointEntry(models.Model):
         indexes = [models.Index(fields=["cadre", "state", "valid_until"], name="point_entry_counting")]
 
     def __str__(self):
-        return f"{self.rule.name} {self.points:+g}（{self.occurred_on:%Y-%m-%d}）"
+        return f"{self.rule.name} {points_text(self.points, sign=True)}（{self.occurred_on:%Y-%m-%d}）"

@@ -27,6 +27,7 @@ from cadres.permissions import can_see_cadre
 from cadres.services.exports import ExportFile
 from oversight import events
 from oversight.models import PointEntry, PointRule
+from oversight.models.points import points_text
 
 RULE_INACTIVE = "积分项目“{name}”已停用，不能再录入。"
 CAP_REACHED = "{name}：{year}年度已累计{used}分，达到年度上限{cap}分，不能再录入。"
@@ -114,8 +115,8 @@ def entry_points(*, cadre_id: int, rule: PointRule, occurred_on: dt.date) -> Dec
     used = rule_used(cadre_id=cadre_id, rule=rule, year=occurred_on.year)
     left = rule.yearly_cap - used
     if left <= 0:
-        raise ValidationError(CAP_REACHED.format(name=rule.name, year=occurred_on.year, used=f"{used:g}",
-                                                 cap=f"{rule.yearly_cap:g}"))
+        raise ValidationError(CAP_REACHED.format(name=rule.name, year=occurred_on.year, used=points_text(used),
+                                                 cap=points_text(rule.yearly_cap)))
     amount = min(abs(rule.points), left)
     return amount if rule.points > 0 else -amount
 

@@ -246,6 +246,7 @@ class TalkCoverageView(FilteredListView):
     def get_context_data(self, **kwargs):
         summary = coverage_summary(coverage_queryset(self.request.user, self.plan), self.plan) if self.plan else None
         this_year = timezone.localdate().year
-        return super().get_context_data(plan=self.plan, year=self.year, summary=summary,
+        kinds = "、".join(Talk.Kind(kind).label for kind in self.plan.kinds) if self.plan else ""
+        return super().get_context_data(plan=self.plan, year=self.year, summary=summary, plan_kinds=kinds,
                                         years=range(this_year, this_year - 5, -1), **kwargs)
 
