@@ -45,7 +45,8 @@ class PointsSource(timeline.TimelineSource):
             return []
         rows = _dated(PointEntry.objects.filter(cadre=cadre, state=PointEntry.State.APPROVED), "occurred_on",
                       start, end).select_related("rule").order_by("occurred_on", "pk")
-        return [timeline.Entry(on=row.occurred_on, kind=self.kind, title=f"{row.rule.name}（{points_text(row.points, sign=True)}分）",
+        return [timeline.Entry(on=row.occurred_on, kind=self.kind,
+                               title=f"{row.rule.name}（{points_text(row.points, sign=True)}分）",
                                detail="；".join(filter(None, [row.evidence, f"有效期至{row.valid_until:%Y-%m-%d}"])),
                                tone="success" if row.points > 0 else "danger")
                 for row in rows]
