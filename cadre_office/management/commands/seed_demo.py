@@ -15,6 +15,7 @@ from cadre_office.history import service_account
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, SERVICE_ACCOUNT
 from cadres.services.demo import DemoRosterInvalid, seed_demo_roster
 from cadres.services.demo_records import seed_demo_records
+from oversight.demo_points_talks import ensure_demo_points_talks
 from selection.demo import ensure_demo_case
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 records = seed_demo_records(actor=service_account(SERVICE_ACCOUNT))
                 users = ensure_demo_users(actor=service_account(SERVICE_ACCOUNT), reset_passwords=reset_passwords)
                 ensure_demo_case()
+                ensure_demo_points_talks()
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
