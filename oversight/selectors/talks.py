@@ -117,12 +117,6 @@ class FollowUpFilterSet(ListFilterSet):
         super().__init__(*args, **kwargs)
         self.form.fields["department"].queryset = departments_visible_to(self.user)
 
-    def filter_queryset(self, queryset):
-        # Without a choice the list shows what is still open (the desk links here).
-        if not (self.form.cleaned_data.get("open") or ""):
-            queryset = queryset.filter(done_on__isnull=True)
-        return super().filter_queryset(queryset)
-
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -146,6 +140,8 @@ def follow_ups_visible_to(user):
 def follow_up_filterset(user, data):
     queryset = (follow_ups_visible_to(user).select_related("talk__cadre__department", "talk__talker")
                 .order_by("due_on", "id"))
+    if (data or {}).get("open") not in ("done", "all"):
+        queryset = queryset.filter(done_on__isnull=True)  # by default what is still open (the desk links here)
     return FollowUpFilterSet(data, queryset=queryset, user=user)
 
 
@@ -210,12 +206,6 @@ class CoverageFilterSet(ListFilterSet):
         super().__init__(*args, **kwargs)
         self.form.fields["department"].queryset = departments_visible_to(self.user)
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if not (self.form.cleaned_data.get("show") or ""):
-            queryset = queryset.filter(plan_count__lt=self.plan.min_per_cadre)
-        return queryset
-
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(name__icontains=value) if value else queryset
@@ -228,4 +218,6 @@ class CoverageFilterSet(ListFilterSet):
 
 def coverage_filterset(user, data, *, plan: TalkPlan):
     queryset = coverage_queryset(user, plan).order_by("plan_count", "department__path", "name_pinyin", "pk")
+    if (data or {}).get("show") not in ("covered", "all"):
+        queryset = queryset.filter(plan_count__lt=plan.min_per_cadre)  # by default those not yet talked with
     return CoverageFilterSet(data, queryset=queryset, user=user, plan=plan)
