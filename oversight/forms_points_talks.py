@@ -86,8 +86,8 @@ class TalkForm(PleaseChooseMixin, forms.ModelForm):
         if not self.initial.get("talker") and self.instance.talker_id is None:
             self.initial["talker"] = user.pk
         self.fields["held_on"].required = True
-        if not self.instance.held_on:
-            self.initial.setdefault("held_on", timezone.localdate())
+        if not self.initial.get("held_on"):
+            self.initial["held_on"] = timezone.localdate()
 
 
 class CancelForm(forms.Form):
