@@ -8,11 +8,15 @@ who holds the rule's reviewer role. Only approved entries inside their validity 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cadre_office.accounts.roles import Role
+
+SIGN_MISMATCH = "加分项目的分值须为正数，减分项目的分值须为负数。"
+CAP_NOT_POSITIVE = "年度上限须大于零；不设上限请留空。"
 
 # The roles that may review an entry: the rule names one of them.
 REVIEWER_ROLES = [(Role.PERSONNEL.value, Role.PERSONNEL.label), (Role.LEADER.value, Role.LEADER.label)]
@@ -61,6 +65,17 @@ class PointRule(models.Model):
 
     def __str__(self):
         return f"{self.name}（{points_text(self.points, sign=True)}）"
+
+    def clean(self):
+        # Said in words here, before the check constraints' generic messages.
+        errors = {}
+        if self.points is not None and self.category and (
+                (self.category == self.Category.BONUS) != (self.points > 0) or self.points == 0):
+            errors["points"] = SIGN_MISMATCH
+        if self.yearly_cap is not None and self.yearly_cap <= 0:
+            errors["yearly_cap"] = CAP_NOT_POSITIVE
+        if errors:
+            raise ValidationError(errors)
 
 
 class PointEntry(models.Model):

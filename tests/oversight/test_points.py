@@ -10,6 +10,7 @@ from cadre_office.accounts.roles import Role
 from cadre_office.audit.models import AuditEvent
 from oversight import events
 from oversight.models import PointEntry, PointRule
+from oversight.models.points import SIGN_MISMATCH
 from oversight.selectors.points import points_totals, ranking_queryset
 from oversight.services import point_entry_approve, point_entry_create, point_entry_reject, point_rule_save
 from oversight.services import points as messages
@@ -90,8 +91,9 @@ def test_a_leader_may_not_edit_the_rules(people):
 
 def test_a_rule_whose_sign_contradicts_its_category_is_refused(people):
     bad = PointRule(name="错号", category="bonus", points=Decimal(-1), validity_months=12)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         point_rule_save(actor=people["staff"], rule=bad)
+    assert exc.value.message_dict == {"points": [SIGN_MISMATCH]}
     assert not PointRule.objects.filter(name="错号").exists()
 
 

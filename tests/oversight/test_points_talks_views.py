@@ -17,7 +17,7 @@ from cadre_office.audit.models import AuditEvent
 from cadre_office.desk import tasks_for
 from cadres import timeline
 from oversight.models import PointEntry, PointRule, Talk, TalkFollowUp, TalkPlan
-from oversight.services import point_entry_create, talk_create, talk_plan_save, talk_raise
+from oversight.services import point_entry_approve, point_entry_create, talk_create, talk_plan_save, talk_raise
 from oversight.services import points as point_messages
 from tests.factories import CadreFactory, DepartmentFactory, log_in, role_user
 
@@ -191,8 +191,6 @@ def test_list_pages_make_the_same_number_of_queries_whatever_the_rows(client, wo
 
 
 def test_timeline_sources_take_one_query_whatever_the_entries(world, django_assert_num_queries):
-    from oversight.services import point_entry_approve
-
     for _ in range(3):
         point_entry_approve(actor=world["staff2"], entry=entry(world))
         talk(world)
@@ -220,3 +218,22 @@ def test_the_desk_counts_what_is_mine(world):
     assert "积分记录待审核" not in author  # their own entry is not theirs to review
     leader = {task.title: task for task in tasks_for(world["leader"], today=today)}
     assert leader[f"{today.year}年度谈心谈话计划尚未谈话"].count == 2
+
+
+def test_the_selection_case_page_shows_each_candidates_points(client, db):
+    from selection.views.cases import step_url
+    from tests.selection.conftest import Workflow, ensure_default_template
+
+    ensure_default_template()
+    wf = Workflow()
+    case = wf.new_case()
+    first, second = [c.cadre for c in case.candidates.order_by("number")]
+    rule = PointRule.objects.create(name="选拔页测试", category="bonus", points=Decimal("2.5"), validity_months=12,
+                                    evidence_required=False, reviewer_role=Role.PERSONNEL)
+    entered = point_entry_create(actor=wf.staff, cadre=first, rule=rule, occurred_on=timezone.localdate())
+    point_entry_approve(actor=wf.staff2, entry=entered)
+    log_in(client, wf.staff)
+    response = client.get(step_url(case.pk))
+    points = {row.cadre.pk: row.points for row in response.context["candidate_rows"]}
+    assert points == {first.pk: Decimal("2.5"), second.pk: 0}
+    assert 'data-testid="candidate-points">2.5<' in response.content.decode()
