@@ -146,7 +146,7 @@ def point_entry_create(*, actor, cadre, rule: PointRule, occurred_on: dt.date, e
                        entered_by=actor)
     tracked_save(entry, actor=actor, reason="录入积分")
     audit_record(Event.CREATE, actor=actor, obj=cadre,
-                 detail={"record": "积分记录", "record_id": entry.pk, "rule": rule.name, "points": str(points)})
+                 detail={"record": "积分记录", "entry_id": entry.pk, "rule": rule.name, "points": str(points)})
     return entry
 
 
@@ -174,7 +174,7 @@ def _review(*, actor, entry: PointEntry, state: str, note: str) -> PointEntry:
     tracked_save(entry, actor=actor, reason=label, clean=False,
                  update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
     audit_record(Event.WORKFLOW, actor=actor, obj=entry.cadre,
-                 detail={"record": "积分记录", "record_id": entry.pk, "action": label, "note": note})
+                 detail={"record": "积分记录", "entry_id": entry.pk, "action": label, "note": note})
     return entry
 
 

@@ -62,7 +62,7 @@ def _check_held(talk: Talk, today: dt.date) -> None:
 
 def _audit(event, *, actor, talk: Talk, action: str) -> None:
     audit_record(event, actor=actor, obj=talk.cadre,
-                 detail={"record": "谈心谈话", "record_id": talk.pk, "kind": talk.get_kind_display(), "action": action})
+                 detail={"record": "谈心谈话", "talk_id": talk.pk, "kind": talk.get_kind_display(), "action": action})
 
 
 @transaction.atomic
