@@ -96,7 +96,7 @@ def talk_record_held(*, actor, talk: Talk, today: dt.date | None = None) -> Talk
 def talk_cancel(*, actor, talk: Talk, reason: str) -> Talk:
     """Cancel a due talk (the cadre left, the event was withdrawn), saying why."""
     reason = (reason or "").strip()
-    talk = Talk.objects.select_for_update().select_related("cadre", "talker").get(pk=talk.pk)
+    talk = Talk.objects.select_for_update(of=("self",)).select_related("cadre", "talker").get(pk=talk.pk)
     if talk.state != Talk.State.DUE:
         raise ValidationError(NOT_DUE.format(state=talk.get_state_display().removeprefix("已")))
     if not actor.has_perm("oversight.record_any_talk"):
