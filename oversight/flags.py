@@ -17,6 +17,8 @@ from collections.abc import Callable
 from cadres.codes import SECTION_LEVELS
 from cadres.models import Cadre, in_service_on
 from oversight.models import AnnualAppraisal, FlagRule, QuarterlyGrade, QuarterlyReview, Rating, RecognitionEvaluation
+from oversight.models.adjustments import number
+from oversight.selectors.points import points_totals
 
 Hits = dict[int, tuple[str, str]]
 
@@ -62,7 +64,7 @@ def low_recognition(rule: FlagRule, members, day: dt.date) -> Hits:
         latest[evaluation.cadre_id] = evaluation
     return {
         cadre_id: (f"民主测评{evaluation.pk}",
-                   f"{evaluation.occasion}认可度{evaluation.rate}%（低于{rule.threshold}%）")
+                   f"{evaluation.occasion}认可度{evaluation.rate}%（低于{number(rule.threshold)}%）")
         for cadre_id, evaluation in latest.items() if evaluation.rate < rule.threshold
     }
 
@@ -90,10 +92,21 @@ def poor_quarters(rule: FlagRule, members, day: dt.date) -> Hits:
     return hits
 
 
+def low_points(rule: FlagRule, members, day: dt.date) -> Hits:
+    """Last year's approved, still valid points below the threshold (cadres with no entry have no total)."""
+    if rule.threshold is None:
+        return {}
+    year = day.year - 1
+    totals = points_totals(members.values_list("pk", flat=True), year, today=day)
+    return {cadre_id: (str(year), f"{year}年度积分{number(total)}分（低于{number(rule.threshold)}分）")
+            for cadre_id, total in totals.items() if total < rule.threshold}
+
+
 EVALUATORS: dict[str, Callable[[FlagRule, object, dt.date], Hits]] = {
     FlagRule.Code.ANNUAL_INCOMPETENT: annual_incompetent,
     FlagRule.Code.BASIC_REPEATED: basic_repeated,
     FlagRule.Code.POOR_QUARTERS: poor_quarters,
+    FlagRule.Code.LOW_POINTS: low_points,
     FlagRule.Code.LOW_RECOGNITION: low_recognition,
 }
 

@@ -7,6 +7,7 @@ Each action needs the model's own permission (纪检监察 and 局领导 read th
 enter it).
 """
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -64,6 +65,14 @@ class DisciplineRecord(RecordType):
 
     def before_save(self, *, obj, **kwargs):
         discipline_check(obj)
+
+    def after_save(self, *, actor, obj, adding, **kwargs):
+        # A discipline asks for a 提醒谈话, an 诫勉 for an 诫勉谈话, within a month (once per record).
+        admonition = obj.kind == DisciplineAction.Kind.ADMONITION
+        what = "被诫勉" if admonition else f"受到{obj.get_kind_display()}处分"
+        events.talk_required.send(actor=actor, cadre=obj.cadre, kind="admonition" if admonition else "reminder",
+                                  due_on=obj.decided_on + relativedelta(months=1), source=f"discipline:{obj.pk}",
+                                  reason=f"{obj.decided_on:%Y-%m-%d} {what}")
 
     def rewards_penalties_line(self, obj):
         """受到警告处分; 被诫勉 (诫勉 is an organisational measure, not a 处分)."""

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.utils import timezone
 
 from cadre_office.dates import format_month
 from cadres.models import Cadre, Department, Education
@@ -11,6 +12,7 @@ from cadres.permissions import sees_all_departments
 from cadres.permissions import visible_to as cadres_visible_to
 from cadres.pinyin import is_pinyin_query
 from cadres.selectors import department_choices, highest_education
+from oversight.selectors.points import points_totals
 from selection.actions import CaseActions, Verdict, awaiting_decision_by
 from selection.models import (
     CalendarYear,
@@ -116,12 +118,18 @@ class CandidateRow(CadreSummary):
     candidate: Candidate = None
     hidden: bool = False
     linked: bool = False  # the viewer may open the cadre's record
+    points: object = None  # this year's points (oversight's ledger), None when the viewer may not read them
 
 
 def candidate_rows(user, candidates, hidden: set[int]) -> list[CandidateRow]:
-    """Return the case's candidates as the page shows them (no query: cadres and educations prefetched)."""
+    """Return the case's candidates as the page shows them, with this year's points (one query for all)."""
     may_open = user.has_perm("cadres.view_cadre")
-    return [CandidateRow(cadre=c.cadre, candidate=c, hidden=c.pk in hidden, linked=may_open and c.pk not in hidden)
+    totals = None
+    visible = [c.cadre_id for c in candidates if c.pk not in hidden]
+    if visible and user.has_perm("oversight.view_pointentry"):
+        totals = points_totals(visible, timezone.localdate().year)
+    return [CandidateRow(cadre=c.cadre, candidate=c, hidden=c.pk in hidden, linked=may_open and c.pk not in hidden,
+                         points=None if totals is None or c.pk in hidden else totals.get(c.cadre_id, 0))
             for c in candidates]
 
 

@@ -109,6 +109,43 @@ def world(db):
 
 ROLES = ["人事干部", "局领导", "科室负责人", "纪检监察", "系统管理员", "安全管理员", "审计管理员"]
 
+# 积分管理 and 谈心谈话 (oversight.views.points, oversight.views.talks): readers of the roster read them
+# within their scope; personnel staff keep the rules and record any talk; leaders review and record their own.
+_READERS = {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}
+POINTS_TALKS_MATRIX = [
+    ("points entries", "get", lambda w: reverse("oversight:points_entries"), _READERS),
+    ("points ranking", "get", lambda w: reverse("oversight:points_ranking"), _READERS),
+    ("points ranking export", "get", lambda w: reverse("oversight:points_ranking_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("points rules", "get", lambda w: reverse("oversight:points_rules"), _READERS),
+    ("new points rule", "get", lambda w: reverse("oversight:points_rule_create"), {"人事干部": 200}),
+    ("edit a points rule", "get", lambda w: reverse("oversight:points_rule_update", args=[_rule(w).pk]),
+     {"人事干部": 200}),
+    ("enter points", "get", lambda w: reverse("oversight:points_entry_create"), {"人事干部": 200, "科室负责人": 200}),
+    ("points review queue", "get", lambda w: reverse("oversight:points_review"), {"人事干部": 200, "局领导": 200}),
+    # The entry was entered by personnel staff for another department's cadre: a second personnel officer
+    # or a leader may try (the service refuses and says why: back with a message, 302).
+    ("review other department's points", "post",
+     lambda w: reverse("oversight:points_entry_review", args=[_entry(w).pk]), {"人事干部": 302, "局领导": 302}),
+    ("talks", "get", lambda w: reverse("oversight:talk_list"), _READERS),
+    ("record a talk", "get", lambda w: reverse("oversight:talk_create"), {"人事干部": 200, "局领导": 200}),
+    ("other department's talk", "get", lambda w: reverse("oversight:talk_detail", args=[_talk(w).pk]),
+     {**_READERS, "科室负责人": 404}),
+    ("own department's talk", "get", lambda w: reverse("oversight:talk_detail", args=[_talk(w, "own").pk]), _READERS),
+    ("record other department's due talk", "get", lambda w: reverse("oversight:talk_record", args=[_talk(w).pk]),
+     {"人事干部": 200, "局领导": 200}),
+    ("cancel other department's due talk", "post", lambda w: reverse("oversight:talk_cancel", args=[_talk(w).pk]),
+     {"人事干部": 302}),
+    ("follow-up on other department's talk", "post",
+     lambda w: reverse("oversight:followup_create", args=[_talk(w).pk]), {"人事干部": 200, "局领导": 200}),
+    ("complete other department's follow-up", "post",
+     lambda w: reverse("oversight:followup_done", args=[_follow_up(w).pk]), {"人事干部": 302, "局领导": 302}),
+    ("follow-ups", "get", lambda w: reverse("oversight:followup_list"), _READERS),
+    ("talk plan", "get", lambda w: reverse("oversight:talk_plan"), {"人事干部": 200}),
+    ("talk plan coverage", "get", lambda w: reverse("oversight:talk_coverage"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+]
+
 # (page or action, method, URL builder, {role: status}); roles not listed get 403.
 MATRIX = [
     ("roster", "get", lambda w: reverse("cadres:cadre_list"),
@@ -286,6 +323,7 @@ MATRIX = [
      {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
     ("timeline PDF, other unit", "get", lambda w: reverse("oversight:cadre_timeline_pdf", args=[w["other"][0].pk]),
      {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    *POINTS_TALKS_MATRIX,
 ]
 
 _LAST_YEAR = dt.date.today().year - 1
@@ -323,6 +361,36 @@ def _quota(world):
     day = dt.date(2020, 1, 1)
     return quota_create(actor=world["users"]["人事干部"], department=world["finance"], level="52", approved=2,
                         document="区编发〔2020〕1号", approved_on=day, effective_from=day)
+
+
+def _rule(world):
+    from oversight.models import PointRule
+
+    return PointRule.objects.order_by("pk").first()
+
+
+def _entry(world):
+    from oversight.services import point_entry_create
+
+    return point_entry_create(actor=world["users"]["人事干部"], cadre=world["other"][0], rule=_rule(world),
+                              occurred_on=dt.date(2026, 1, 5), evidence="区委〔2026〕1号")
+
+
+def _talk(world, which="other"):
+    from oversight.services import talk_raise
+
+    return talk_raise(actor=world["users"]["人事干部"], cadre=world[which][0], kind="reminder",
+                      due_on=dt.date(2026, 1, 5), reason="测试", source=f"matrix:{which}")
+
+
+def _follow_up(world):
+    from oversight.models import Talk, TalkFollowUp
+    from oversight.services import talk_create
+
+    talk = talk_create(actor=world["users"]["人事干部"], talk=Talk(
+        cadre=world["other"][0], kind="daily", talker=world["users"]["局领导"], held_on=dt.date(2026, 1, 5),
+        praise="肯定"))
+    return TalkFollowUp.objects.create(talk=talk, item="整改", due_on=dt.date(2026, 2, 5))
 
 
 def _grant(world):

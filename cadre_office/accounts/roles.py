@@ -91,23 +91,40 @@ FILING_DISCIPLINE = [*FILING_READ, "oversight.add_filing", "oversight.view_petit
                      "oversight.record_petition_outcome", "oversight.add_disciplineaction",
                      "oversight.change_disciplineaction"]
 
+# 积分管理 and 谈心谈话: personnel staff keep the rule table, enter and review points, record any talk and
+# set the year's talk plan; leaders review the points their role is named for and record the talks they
+# held; a department head enters points for their units and reads their units' talks; 纪检监察 reads.
+POINTS_READ = ["oversight.view_pointrule", "oversight.view_pointentry"]
+TALKS_READ = ["oversight.view_talk", "oversight.view_talkfollowup"]
+TALKS_WRITE = ["oversight.add_talk", "oversight.change_talk", "oversight.add_talkfollowup",
+               "oversight.change_talkfollowup"]
+POINTS_TALKS_PERSONNEL = [*POINTS_READ, *TALKS_READ, *TALKS_WRITE, "oversight.add_pointrule",
+                          "oversight.change_pointrule", "oversight.add_pointentry", "oversight.review_pointentry",
+                          "oversight.export_points", "oversight.record_any_talk", "oversight.view_talkplan",
+                          "oversight.add_talkplan", "oversight.change_talkplan"]
+POINTS_TALKS_LEADER = [*POINTS_READ, *TALKS_READ, *TALKS_WRITE, "oversight.review_pointentry",
+                       "oversight.export_points", "oversight.record_own_talk", "oversight.view_talkplan"]
+POINTS_TALKS_DEPARTMENT_HEAD = [*POINTS_READ, *TALKS_READ, "oversight.add_pointentry", "oversight.export_points",
+                                "oversight.view_talkplan"]
+POINTS_TALKS_DISCIPLINE = [*POINTS_READ, *TALKS_READ]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + ADJUSTMENT_READ + ADJUSTMENT_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE,
+    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE + POINTS_TALKS_PERSONNEL,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                   "cadres.export_roster", "selection.decide_selection", "selection.view_all_selection",
-                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition"],
+                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition", *POINTS_TALKS_LEADER],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
     Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster",
-                           *INSPECTION_UNIT, *FILING_READ, "oversight.add_filing"],
+                           *INSPECTION_UNIT, *FILING_READ, "oversight.add_filing", *POINTS_TALKS_DEPARTMENT_HEAD],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                       "selection.decide_selection", "oversight.view_annualappraisal", "oversight.view_disciplineaction",
-                      *INSPECTION_READ, *FILING_DISCIPLINE],
+                      *INSPECTION_READ, *FILING_DISCIPLINE, *POINTS_TALKS_DISCIPLINE],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.

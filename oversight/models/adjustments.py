@@ -7,10 +7,17 @@ nothing. A person decides (``AdjustmentDecision``); the decision closes the cadr
 for 调出 or 调整岗位, changes the posts through the roster's services.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+
+def number(value) -> str:
+    """A decimal as people write it: 12.5, -5, 60 (no trailing zeros, no exponent)."""
+    return f"{Decimal(value).normalize():f}" if value is not None else ""
 
 
 class FlagRule(models.Model):
@@ -51,8 +58,8 @@ class FlagRule(models.Model):
         if code == self.Code.POOR_QUARTERS:
             return f"平时考核连续{window}个季度较差"
         if code == self.Code.LOW_POINTS:
-            return f"上一年度积分低于{threshold}分"
-        return f"最近一次民主测评认可度低于{threshold}%"
+            return f"上一年度积分合计低于{number(threshold)}分"
+        return f"最近一次民主测评认可度低于{number(threshold)}%"
 
 
 class RecognitionEvaluation(models.Model):

@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
 from cadre_office.history import tracked_save
 from cadres.services.cadres import cadre_update, post_end, post_start
+from oversight.events import talk_required
 from selection import messages
 from selection.actions import Action as Act
 from selection.models import (
@@ -64,6 +66,10 @@ def _appoint(*, actor, case: SelectionCase) -> list[int]:
             cadre_update(actor=actor, cadre=candidate.cadre, data={"department": case.department}, reason=reason)
         candidate.state = Candidate.State.APPOINTED
         tracked_save(candidate, actor=actor, reason=reason, update_fields=["state", "post"], clean=False)
+        # 任职谈话 within a month of the appointment (oversight's talks receive it; one per candidate).
+        talk_required.send(actor=actor, cadre=candidate.cadre, kind="appointment",
+                           due_on=case.decided_on + relativedelta(months=1),
+                           reason=f"任{case.post_title}（{case.number}）", source=f"selection:{case.pk}:{candidate.pk}")
         appointed.append(candidate.pk)
     return appointed
 

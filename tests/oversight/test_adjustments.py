@@ -14,6 +14,7 @@ from cadres.models import Cadre, PostAssignment
 from cadres.services.cadres import post_start
 from oversight import flags
 from oversight.models import AdjustmentDecision, AdjustmentFlag, AnnualAppraisal, FlagRule, RecognitionEvaluation
+from oversight.models.adjustments import number
 from oversight.services import adjustments as services
 from tests.factories import CadreFactory, DepartmentFactory, UserFactory, log_in, role_user
 
@@ -109,7 +110,7 @@ def test_low_recognition_reads_the_latest_evaluation(staff):
                                          approving=38, occasion="2025年度民主测评")
     result = raised(staff)
     assert {(c, code) for c, code, _ in result} == {(low.pk, "low_recognition")}
-    assert AdjustmentFlag.objects.get().evidence == "2025年度民主测评认可度50.0%（低于60.0%）"
+    assert AdjustmentFlag.objects.get().evidence == "2025年度民主测评认可度50.0%（低于60%）"
 
 
 def test_threshold_rules_need_a_threshold(staff):
@@ -347,3 +348,20 @@ def test_a_third_poor_quarter_is_a_new_basis(staff):
     assert len(raised(staff)) == 1
     poor(cadre, 2026, 3)
     assert raised(staff) == {(cadre.pk, "poor_quarters", "2026Q2,2026Q3")}
+
+
+def test_net_negative_points_last_year_flag(staff):
+    from oversight.models import PointEntry, PointRule
+
+    minus, plus, none = member(), member(), member()
+    penalty = PointRule.objects.filter(points__lt=0).order_by("points").first()
+    bonus = PointRule.objects.filter(points__gt=0).first()
+    for cadre, rule_row in ((minus, penalty), (plus, bonus), (plus, penalty)):
+        PointEntry.objects.create(cadre=cadre, rule=rule_row, occurred_on=dt.date(2025, 6, 1),
+                                  points=rule_row.points, valid_until=dt.date(2027, 6, 1), state="approved",
+                                  entered_by=staff)
+    net = {minus.pk: penalty.points, plus.pk: bonus.points + penalty.points}
+    flagged_ids = {cadre_id for cadre_id, code, _ in raised(staff)}
+    assert flagged_ids == {pk for pk, total in net.items() if total < 0}
+    assert minus.pk in flagged_ids and none.pk not in flagged_ids
+    assert AdjustmentFlag.objects.get(cadre=minus).evidence == f"2025年度积分{number(penalty.points)}分（低于0分）"

@@ -307,10 +307,11 @@ def test_the_case_page_runs_a_fixed_number_of_queries(client, wf, case, django_a
     log_in(client, wf.leader)
     # Middleware: 6 and permissions: 2 (as for the list). The page: the case, its steps (with definitions
     # and people), the steps' attachments (with uploaders), its events, its candidates (cadres, units), their
-    # full-time education, the gates the user decides (selection.actions, one query for all sixteen): 7.
+    # full-time education, the gates the user decides (selection.actions, one query for all sixteen), the
+    # candidates' points this year (oversight.selectors.points.points_totals, one for all): 8.
     # The nav's inbox badge: 1. The nav's count of account changes awaiting a 局领导's confirmation: 1.
     # The top bar's roles: 1.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(detail_url(case))
     assert len(response.context["timeline"]) == StepDefinition.objects.filter(template=case.template).count() == 16
 

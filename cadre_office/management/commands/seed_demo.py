@@ -17,6 +17,7 @@ from cadres.services.demo import DemoRosterInvalid, seed_demo_roster
 from cadres.services.demo_records import seed_demo_records
 from oversight.demo_filings import ensure_demo_filings
 from oversight.demo_inspection import ensure_demo_inspection
+from oversight.demo_points_talks import ensure_demo_points_talks
 from oversight.services.demo_adjustments import ensure_demo_adjustments
 from selection.demo import ensure_demo_case
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 ensure_demo_inspection()  # 定期考察: the quarters' grids, last year's grades, visits
                 ensure_demo_adjustments()  # 动态管理: after the grades it reads
                 ensure_demo_filings()
+                ensure_demo_points_talks()
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
