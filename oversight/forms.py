@@ -64,7 +64,8 @@ class DecisionForm(PleaseChooseMixin, forms.Form):
     new_title = forms.CharField(label="新任职务", max_length=100, required=False,
                                 help_text="调整岗位必填；调出后另任职务的填写（非领导职务）")
     new_level = forms.ChoiceField(label="新职务层次", required=False,
-                                  choices=[("", "无（非领导职务）"), *LeadershipLevel.choices])
+                                  choices=[("", "请选择"), *LeadershipLevel.choices],
+                                  help_text="调整岗位必选；调出后另任职务的不选（非领导职务）")
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,3 @@ class FlagRuleForm(forms.ModelForm):
     class Meta:
         model = FlagRule
         fields = ["active", "times", "window", "threshold", "note"]
-
-
-class LadderDayForm(forms.Form):
-    as_of = forms.DateField(label="统计时点", required=False, widget=DateInput())

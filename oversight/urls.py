@@ -3,9 +3,11 @@ from django.urls import path
 from cadres.views import record_urlpatterns
 from oversight import urls_inspection
 from oversight.views import adjustments, filings, points, talks, timeline
+from oversight.views.index import OversightIndexView
 
 app_name = "oversight"
 urlpatterns = [
+    path("", OversightIndexView.as_view(), name="index"),
     # 年度考核, 处分与诫勉 and 民主测评 on a cadre: <cadre_pk>/appraisals/new/, …/<pk>/edit/, …/<pk>/delete/
     *record_urlpatterns("oversight"),
     # 定期考察: 平时考核, 年度考核, settings (oversight.urls_inspection)
@@ -17,7 +19,6 @@ urlpatterns = [
          name="decision_create"),
     path("adjustments/rules/", adjustments.FlagRuleListView.as_view(), name="flagrule_list"),
     path("adjustments/rules/<int:pk>/edit/", adjustments.FlagRuleUpdateView.as_view(), name="flagrule_update"),
-    path("adjustments/age-ladder/", adjustments.AgeLadderView.as_view(), name="age_ladder"),
     # 备案 and 全程记实
     path("filings/", filings.FilingListView.as_view(), name="filing_list"),
     path("filings/export/", filings.FilingExportView.as_view(), name="filing_export"),

@@ -233,6 +233,9 @@ MATRIX = [
      {"人事干部": 200}),
     ("selection inbox", "get", lambda w: reverse("selection:inbox"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    # 日常监督's entry page: for those who hold any of its permissions.
+    ("oversight index", "get", lambda w: reverse("oversight:index"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
     # The 工作台: the landing page of those who work on cadres; the administrators are sent to theirs.
     ("desk", "get", lambda w: reverse("home"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200, "系统管理员": 302, "安全管理员": 302,
@@ -248,9 +251,10 @@ MATRIX = [
      lambda w: reverse("oversight:decision_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
     ("flag rules", "get", lambda w: reverse("oversight:flagrule_list"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
-    ("change a flag rule", "get", lambda w: reverse("oversight:flagrule_update", args=[_rule().pk]), {"人事干部": 200}),
-    ("age ladder", "get", lambda w: reverse("oversight:age_ladder"),
-     {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
+    ("change a flag rule", "get", lambda w: reverse("oversight:flagrule_update", args=[_flag_rule().pk]), {"人事干部": 200}),
+    # The age ladder is the dashboard's: read by those who read it.
+    ("age ladder", "get", lambda w: reverse("dashboard:age_ladder"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
     ("民主测评 of other department's", "get",
      lambda w: reverse("oversight:recognition_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
     # 定期考察: 平时考核 grids by unit (heads enter their own, 404 elsewhere), 年度考核, settings, 考察 visits.
@@ -334,7 +338,7 @@ def _grid(world, unit, action=""):
     return reverse(name, args=[world[unit].pk, _LAST_YEAR, 3])
 
 
-def _rule():
+def _flag_rule():
     from oversight.models import FlagRule
 
     return FlagRule.objects.order_by("pk").first()

@@ -28,9 +28,9 @@ SCOPED_ROLES = frozenset({Role.DEPARTMENT_HEAD})
 
 ROLE_DESCRIPTIONS = {
     Role.PERSONNEL: "维护干部名册和各项记录，导入导出，可查看完整身份证号（留痕）。",
-    Role.LEADER: "查阅全局干部信息和报表，审批选拔任用环节，不能修改名册。",
-    Role.DEPARTMENT_HEAD: "只能查阅所管辖单位（含下级单位）的干部。",
-    Role.DISCIPLINE: "查阅干部信息，处理报送纪检监察的选拔环节和备案事项。",
+    Role.LEADER: "查阅全局干部信息和报表，审批选拔任用环节，审核积分，记录本人主持的谈心谈话，不能修改名册。",
+    Role.DEPARTMENT_HEAD: "只能查阅所管辖单位（含下级单位）的干部；填报本单位平时考核，录入积分，报送学历和荣誉备案。",
+    Role.DISCIPLINE: "查阅干部信息，处理报送纪检监察的选拔环节，录入处分和诫勉，查阅信访备案并录入核查结论。",
     Role.SYSTEM_ADMIN: "管理账号和系统配置（单位设置），不能查阅干部信息和审计记录。",
     Role.SECURITY_ADMIN: "分配角色和管辖范围、停用账号、重置密码，不能查阅干部信息和审计记录。",
     Role.AUDIT_ADMIN: "只能查阅和导出审计记录。",

@@ -127,3 +127,9 @@ class PlanForm(PleaseChooseMixin, forms.ModelForm):
     def _post_clean(self):
         # The services validate and save; the form only parses (no model validation here).
         pass
+
+
+class LadderDayForm(forms.Form):
+    """The age ladder's day (统计时点); empty: today."""
+
+    as_of = forms.DateField(label="统计时点", required=False, widget=DateInput, input_formats=["%Y-%m-%d"])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("jobs/<int:pk>/", views.JobStatusView.as_view(), name="job_status"),
     path("targets/", views.TargetListView.as_view(), name="targets"),
+    path("age-ladder/", views.AgeLadderView.as_view(), name="age_ladder"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
     path("plans/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan_update"),
 ]

@@ -17,8 +17,9 @@ from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView, View
 
 from cadre_office.dashboard import permissions, plans, selectors, services, tasks
-from cadre_office.dashboard.forms import AsOfForm, PlanForm, RecomputeForm, TargetForm
+from cadre_office.dashboard.forms import AsOfForm, LadderDayForm, PlanForm, RecomputeForm, TargetForm
 from cadre_office.dashboard.models import Plan, RecomputeJob
+from cadre_office.dashboard.selectors.ladder import age_ladder
 from cadre_office.dates import add_years
 from cadre_office.sessions import PassiveViewMixin
 
@@ -332,3 +333,18 @@ class PlanCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 messages.success(request, PLAN_CREATED.format(name=plan.name))
                 return HttpResponseRedirect(f"{reverse('dashboard:targets')}?{urlencode({'plan': plan.pk})}")
         return render(request, self.template_name, {"form": form, "source": source})
+
+
+class AgeLadderView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """老中青梯次: the team's counts per age band on a day (default today), against the plan's age targets."""
+
+    permission_required = "dashboard.view_snapshot"
+    template_name = "dashboard/age_ladder.html"
+
+    def get_context_data(self, **kwargs):
+        form = LadderDayForm(self.request.GET or None)
+        day = (form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None) or timezone.localdate()
+        rows, targets = age_ladder(self.request.user, day)
+        return super().get_context_data(form=form, as_of=day, rows=rows, targets=targets,
+                                        total=sum(row.total for row in rows),
+                                        widest=max((row.total for row in rows), default=0), **kwargs)

@@ -1,4 +1,4 @@
-"""动态管理 pages: the review queue, the decision on a flagged cadre, the rules, the age ladder."""
+"""动态管理 pages: the review queue, the decision on a flagged cadre, the rules (the age ladder is the dashboard's)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -12,9 +12,9 @@ from cadre_office.lists import FilteredListView
 from cadre_office.views import ServiceFormMixin
 from cadres.selectors import department_choices
 from cadres.views.record import CadreScopedMixin
-from oversight.forms import DecisionForm, FlagRuleForm, LadderDayForm
+from oversight.forms import DecisionForm, FlagRuleForm
 from oversight.models import AdjustmentDecision, AdjustmentFlag, AnnualAppraisal, FlagRule, RecognitionEvaluation
-from oversight.selectors.adjustments import age_ladder, flag_filterset
+from oversight.selectors.adjustments import flag_filterset
 from oversight.services import adjustments as services
 
 VIEW = "oversight.view_adjustmentflag"
@@ -113,23 +113,3 @@ class FlagRuleUpdateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFor
 
     def get_success_url(self):
         return reverse("oversight:flagrule_list")
-
-
-class AgeLadderView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """老中青梯次: the team's counts per age band on a day, against the plan's age targets."""
-
-    permission_required = VIEW
-    form_class = LadderDayForm
-    template_name = "oversight/adjustments/age_ladder.html"
-
-    def get_form_kwargs(self):
-        return {"data": self.request.GET or None}
-
-    def get_context_data(self, **kwargs):
-        form = self.get_form()
-        day = (form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None) or timezone.localdate()
-        rows, targets = age_ladder(self.request.user, day)
-        total = sum(row.total for row in rows)
-        widest = max((row.total for row in rows), default=0)
-        return super().get_context_data(form=form, as_of=day, rows=rows, targets=targets, total=total,
-                                        widest=widest, **kwargs)

@@ -166,7 +166,7 @@ def test_the_tab_shows_rewards_and_penalties_above_its_tables(staff_client, staf
     response = staff_client.get(reverse("cadres:cadre_detail", args=[cadre.pk]))
     assert "<div>2019.12 被评为区优秀公务员（县级）</div>" in response.text
     tab = next(t for t in response.context["record_tabs"] if t.tab.key == "oversight")
-    assert [s.record_type.label for s in tab.sections] == ["奖励", "年度考核", "处分与诫勉"]
+    assert [s.record_type.label for s in tab.sections] == ["奖励", "年度考核", "处分与诫勉", "民主测评"]
 
 
 # --- 专长, 专业技术职务 and its date -----------------------------------------------------------------
@@ -227,10 +227,10 @@ def test_the_record_page_costs_the_same_queries_whatever_the_number_of_lines(sta
         response = staff_client.get(url)
     assert response.context["record_tabs"][3].count == 14  # the résumé: 7 entered lines and 7 posts
     assert len(many) == len(few), "\n".join(q["sql"][:150] for q in many.captured_queries)
-    # 30: session, user, OTP device, user and group permissions (5); the cadre, its scope a subquery (1);
-    # one prefetch per kind of record: 学历, 任职, 职级, 简历, 奖励, 年度考核, 处分, 家庭成员 (8); the
-    # departments above the posts, for the résumé's units (1); the change history: every department's
-    # name and the history rows of the cadre and of each kind, with their authors (10); the audit row of
-    # the view (1); the top bar's roles (1); the session's save: savepoint, update, release (3).
-    assert len(few) == 30, "\n".join(q["sql"][:120] for q in few.captured_queries)
+    # 36: session, user, OTP device, user and group permissions (5); the cadre, its scope a subquery (1);
+    # one prefetch per kind of record: 学历, 任职, 职级, 简历, 奖励, 年度考核, 处分, 民主测评, 考察, 考察发现的
+    # 不足, 家庭成员 (11); the departments above the posts, for the résumé's units (1); the change history:
+    # every department's name and the history rows of the cadre and of each kind, with their authors (13);
+    # the audit row of the view (1); the top bar's roles (1); the session's save: savepoint, update, release (3).
+    assert len(few) == 36, "\n".join(q["sql"][:120] for q in few.captured_queries)
 

@@ -13,6 +13,15 @@ from tests.factories import CadreFactory, DepartmentFactory, log_in, role_user
 pytestmark = pytest.mark.django_db
 
 # Valid form data for each registered kind (a kind added later adds its line here).
+def _visit(cadre):
+    """The 考察 a shortcoming belongs to: the one entered before it, or one made here when tested alone."""
+    from oversight.models import InspectionVisit
+
+    return cadre.inspection_visits.first() or InspectionVisit.objects.create(
+        cadre=cadre, visited_on="2024-10-10", inspectors="组织人事科 张某", political_rating="good",
+        performance_rating="fair", morale_rating="good", integrity_rating="good")
+
+
 FORM_DATA = {
     ("cadres", "education"): {"kind": "fulltime", "level": "21", "degree": "法学学士", "school_major": "某大学法学"},
     ("cadres", "post"): lambda cadre: {"department": cadre.department_id, "title": "科员", "start_date": "2020-01-01"},
@@ -21,6 +30,13 @@ FORM_DATA = {
     ("cadres", "reward"): {"kind": "title", "name": "区优秀公务员", "level": "county", "granted_on": "2019.12"},
     ("oversight", "appraisal"): {"year": 2024, "grade": "competent"},
     ("oversight", "discipline"): {"kind": "warning", "decided_on": "2024-09-01", "effect_until": "2025-09-01"},
+    ("oversight", "recognition"): {"occasion": "2024年度民主测评", "evaluated_on": "2024-12-20", "participants": 30,
+                                   "approving": 27},
+    ("oversight", "inspection_visit"): {"visited_on": "2024-10-10", "inspectors": "组织人事科 张某",
+                                        "political_rating": "good", "performance_rating": "fair",
+                                        "morale_rating": "good", "integrity_rating": "good"},
+    ("oversight", "shortcoming"): lambda cadre: {"visit": _visit(cadre).pk, "area": "performance",
+                                                 "description": "统筹协调能力有待提高"},
     ("cadres", "family"): {"relation": "妻子", "name": "李某某", "birth_date": "1989.03", "political_status": "13",
                            "work_unit_and_post": "某某公司职员"},
 }
@@ -32,7 +48,7 @@ def test_the_registry_holds_the_roster_kinds_and_the_ones_oversight_registers():
     assert kinds == list(FORM_DATA)
     assert [(tab.key, tab.label) for tab in records.tabs()] == [
         ("education", "学历学位"), ("posts", "职务任职"), ("ranks", "职级"), ("resume", "简历"),
-        ("oversight", "考核与奖惩"), ("family", "家庭成员")]
+        ("oversight", "考核与奖惩"), ("inspection", "定期考察"), ("family", "家庭成员")]
 
 
 @pytest.mark.parametrize("key", list(FORM_DATA), ids=lambda key: key[1])
@@ -80,7 +96,7 @@ def test_the_record_page_shows_each_registered_tab_with_its_records(staff_client
     tabs = {view.tab.key: view for view in response.context["record_tabs"]}
     # The 简历 tab counts the lines of the résumé: the one entered and the one drawn from the post.
     assert {key: view.count for key, view in tabs.items()} == {
-        "education": 1, "posts": 1, "ranks": 1, "resume": 2, "oversight": 3, "family": 1}
+        "education": 1, "posts": 1, "ranks": 1, "resume": 2, "oversight": 4, "inspection": 2, "family": 1}
     for key in tabs:
         assert f'data-bs-target="#{key}"' in response.text and f'id="{key}"' in response.text
     assert 'data-testid="appraisal-row"' in response.text and "科员" in response.text

@@ -279,7 +279,7 @@ def test_department_head_sees_own_flags_only_and_cannot_decide(client, staff):
 
 
 def test_anonymous_is_sent_to_login(client):
-    for url in (reverse("oversight:flag_list"), reverse("oversight:age_ladder"), reverse("oversight:flagrule_list")):
+    for url in (reverse("oversight:flag_list"), reverse("dashboard:age_ladder"), reverse("oversight:flagrule_list")):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -308,7 +308,7 @@ def test_age_ladder_counts_the_team_per_band(client, staff):
     Cadre.objects.filter(pk=older.pk).update(birth_date=dt.date(1970, 3, 1))  # 56
     CadreFactory()  # no post: not in the team
     log_in(client, staff)
-    response = client.get(reverse("oversight:age_ladder") + "?as_of=2026-12-01")
+    response = client.get(reverse("dashboard:age_ladder") + "?as_of=2026-12-01")
     rows = {row.band: (row.zheng, row.fu) for row in response.context["rows"]}
     assert rows["31—35岁"] == (1, 0) and rows["56岁及以上"] == (0, 1)
     assert response.context["total"] == 2
