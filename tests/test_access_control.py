@@ -251,7 +251,8 @@ MATRIX = [
      lambda w: reverse("oversight:decision_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
     ("flag rules", "get", lambda w: reverse("oversight:flagrule_list"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}),
-    ("change a flag rule", "get", lambda w: reverse("oversight:flagrule_update", args=[_flag_rule().pk]), {"人事干部": 200}),
+    ("change a flag rule", "get", lambda w: reverse("oversight:flagrule_update", args=[_flag_rule().pk]),
+     {"人事干部": 200}),
     # The age ladder is the dashboard's: read by those who read it.
     ("age ladder", "get", lambda w: reverse("dashboard:age_ladder"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
