@@ -78,7 +78,7 @@ class PointReviewQueueView(PointEntryListView):
         return super().get_context_data(review_queue=True, review_form=ReviewForm(), **kwargs)
 
 
-class PointEntryCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class PointEntryCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormMixin, FormView):
     """录入积分: the cadre (in scope), the item, the date and the evidence; the service gives the points."""
 
     permission_required = "oversight.add_pointentry"
@@ -96,18 +96,11 @@ class PointEntryCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView
         rules = PointRule.objects.filter(active=True).order_by("order", "id")
         return super().get_context_data(rules=rules, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            point_entry_create(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-        messages.success(self.request, ENTRY_SAVED)
-        return HttpResponseRedirect(reverse("oversight:points_entries"))
+    success_message = ENTRY_SAVED
+    success_url = reverse_lazy("oversight:points_entries")
+
+    def perform(self, form):
+        point_entry_create(actor=self.request.user, **form.cleaned_data)
 
 
 class PointEntryReviewView(LoginRequiredMixin, PermissionRequiredMixin, View):
