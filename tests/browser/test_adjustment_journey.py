@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cadre_office.dashboard.models import Plan
 from cadre_office.dashboard.services import snapshot_compute
-from oversight.models import AdjustmentDecision, AnnualAppraisal
+from oversight.models import AdjustmentDecision, AnnualAppraisal, FlagRule
 from oversight.services.adjustments import flags_raise
 from tests.browser.conftest import log_in
 from tests.browser.test_dashboard_journey import eager_tasks  # noqa: F401  (the fixture)
@@ -23,8 +23,11 @@ PASSWORD = "Renshi-pass-2026"
 
 
 def test_staff_act_on_a_flag_and_the_dashboard_of_that_date_shows_the_cadre_gone(page, eager_tasks):  # noqa: F811
+    # A transactional test empties the tables after it ran, the rows the migrations seeded included.
     if not Plan.objects.exists():
         importlib.import_module("cadre_office.dashboard.migrations.0002_default_plan").create_plan(apps, None)
+    if not FlagRule.objects.exists():
+        importlib.import_module("oversight.migrations.0002_adjustments").seed_rules(apps, None)
     today = timezone.localdate()
     effective = today - dt.timedelta(days=1)
     office = DepartmentFactory(name="办公室")
