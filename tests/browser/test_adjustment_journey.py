@@ -63,3 +63,16 @@ def test_staff_act_on_a_flag_and_the_dashboard_of_that_date_shows_the_cadre_gone
     page.goto(page.base_url + f"/dashboard/?as_of={effective.isoformat()}")
     value = page.locator("[data-testid=target-fk_total] [data-testid=value]").inner_text().strip()
     assert value == "1 人"
+
+    # The cadre's 全程记实 shows the grade, the flag, the decision and the post it ended, and prints.
+    page.goto(page.base_url + f"/cadres/{weak.pk}/")
+    page.click("a:has-text('全程记实')")
+    page.wait_for_selector("[data-testid=timeline-table]")
+    kinds = page.eval_on_selector_all("[data-testid=timeline-entry]", "rows => rows.map(r => r.dataset.kind)")
+    assert kinds.count("adjustment") == 2 and "appraisal" in kinds and "post" in kinds
+    table = page.inner_text("[data-testid=timeline-table]")
+    assert "动态管理决定：调出科级干部队伍" in table and "考核不称职" in table
+    with page.expect_download() as info:
+        page.click("[data-testid=timeline-pdf]")
+    with open(info.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
