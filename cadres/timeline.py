@@ -81,6 +81,15 @@ class TimelineSource:
         raise NotImplementedError
 
 
+def between(queryset, field: str, start: dt.date | None, end: dt.date | None):
+    """Filter ``queryset`` to the rows whose ``field`` lies in the period asked (either bound may be open)."""
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lte": end})
+    return queryset
+
+
 _sources: list[TimelineSource] = []
 
 

@@ -26,14 +26,6 @@ from oversight.selectors.talks import (
 AREA = "日常监督"
 
 
-def _dated(queryset, field: str, start, end):
-    if start:
-        queryset = queryset.filter(**{f"{field}__gte": start})
-    if end:
-        queryset = queryset.filter(**{f"{field}__lte": end})
-    return queryset
-
-
 @timeline.register
 class PointsSource(timeline.TimelineSource):
     """Approved points entries (加分 / 减分), on the day they occurred."""
@@ -43,7 +35,7 @@ class PointsSource(timeline.TimelineSource):
     def entries(self, *, cadre, user, start=None, end=None):
         if not (user.has_perm("oversight.view_pointentry") and can_see_cadre(user, cadre)):
             return []
-        rows = _dated(PointEntry.objects.filter(cadre=cadre, state=PointEntry.State.APPROVED), "occurred_on",
+        rows = timeline.between(PointEntry.objects.filter(cadre=cadre, state=PointEntry.State.APPROVED), "occurred_on",
                       start, end).select_related("rule").order_by("occurred_on", "pk")
         return [timeline.Entry(on=row.occurred_on, kind=self.kind,
                                title=f"{row.rule.name}（{points_text(row.points, sign=True)}分）",
@@ -61,7 +53,7 @@ class TalksSource(timeline.TimelineSource):
     def entries(self, *, cadre, user, start=None, end=None):
         if not (user.has_perm("oversight.view_talk") and can_see_cadre(user, cadre)):
             return []
-        rows = _dated(Talk.objects.filter(cadre=cadre, state=Talk.State.HELD), "held_on", start, end) \
+        rows = timeline.between(Talk.objects.filter(cadre=cadre, state=Talk.State.HELD), "held_on", start, end) \
             .select_related("talker").order_by("held_on", "pk")
         entries = []
         for row in rows:

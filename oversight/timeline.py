@@ -17,17 +17,9 @@ from django.urls import reverse
 from cadre_office.attachments.models import Attachment
 from cadres.dates import format_precise
 from cadres.models import Education, PostAssignment, RankAssignment, Reward
-from cadres.timeline import KINDS, Entry, Link, TimelineSource, register, sources
+from cadres.timeline import KINDS, Entry, Link, TimelineSource, between, register, sources
 from oversight.filing_selectors import filings_visible_to
 from oversight.models import DisciplineAction, Filing
-
-
-def _between(queryset, field: str, start: dt.date | None, end: dt.date | None):
-    if start:
-        queryset = queryset.filter(**{f"{field}__gte": start})
-    if end:
-        queryset = queryset.filter(**{f"{field}__lte": end})
-    return queryset
 
 
 @register
@@ -37,7 +29,7 @@ class PostSource(TimelineSource):
     kind = "post"
 
     def entries(self, *, cadre, user, start=None, end=None):
-        posts = _between(PostAssignment.objects.filter(cadre=cadre, start_date__isnull=False), "start_date", start, end)
+        posts = between(PostAssignment.objects.filter(cadre=cadre, start_date__isnull=False), "start_date", start, end)
         return [
             Entry(on=post.start_date, kind=self.kind,
                   title=f"任{post.title}" if post.title.startswith(post.department.name)
@@ -54,7 +46,7 @@ class RankSource(TimelineSource):
     kind = "rank"
 
     def entries(self, *, cadre, user, start=None, end=None):
-        ranks = _between(RankAssignment.objects.filter(cadre=cadre, start_date__isnull=False), "start_date", start, end)
+        ranks = between(RankAssignment.objects.filter(cadre=cadre, start_date__isnull=False), "start_date", start, end)
         return [Entry(on=rank.start_date, kind=self.kind, title=f"晋升（任）{rank.get_rank_display()}",
                       detail=f"文号：{rank.document}" if rank.document else "", until=rank.end_date, tone="info")
                 for rank in ranks]
@@ -65,7 +57,7 @@ class EducationSource(TimelineSource):
     kind = "education"
 
     def entries(self, *, cadre, user, start=None, end=None):
-        educations = _between(Education.objects.filter(cadre=cadre, graduation_date__isnull=False),
+        educations = between(Education.objects.filter(cadre=cadre, graduation_date__isnull=False),
                               "graduation_date", start, end)
         return [Entry(on=e.graduation_date, kind=self.kind,
                       title=f"{e.get_kind_display()}教育 {e.get_level_display().removesuffix('毕业')}毕业"
@@ -85,7 +77,7 @@ class DisciplineSource(TimelineSource):
             Entry(on=reward.granted_on, kind=self.kind, title=reward.phrase,
                   detail=f"{reward.get_kind_display()}；{reward.granted_by}" if reward.granted_by
                   else reward.get_kind_display(), tone="success")
-            for reward in _between(Reward.objects.filter(cadre=cadre), "granted_on", start, end)
+            for reward in between(Reward.objects.filter(cadre=cadre), "granted_on", start, end)
         ]
         if user.has_perm("oversight.view_disciplineaction"):
             entries += [
@@ -94,7 +86,7 @@ class DisciplineSource(TimelineSource):
                       else f"受到{action.get_kind_display()}处分",
                       detail=f"{action.summary}；影响期至{action.effect_until:%Y-%m-%d}" if action.summary
                       else f"影响期至{action.effect_until:%Y-%m-%d}", tone="danger")
-                for action in _between(DisciplineAction.objects.filter(cadre=cadre), "decided_on", start, end)
+                for action in between(DisciplineAction.objects.filter(cadre=cadre), "decided_on", start, end)
             ]
         return entries
 
@@ -106,7 +98,7 @@ class FilingSource(TimelineSource):
     kind = "filing"
 
     def entries(self, *, cadre, user, start=None, end=None):
-        filings = list(_between(filings_visible_to(user).filter(cadre=cadre), "event_date", start, end))
+        filings = list(between(filings_visible_to(user).filter(cadre=cadre), "event_date", start, end))
         if not filings:
             return []
         materials = defaultdict(list)

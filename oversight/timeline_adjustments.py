@@ -1,6 +1,6 @@
 """动态管理's source of the 全程记实 (``cadres.timeline``): the flags raised and the decisions; one query."""
 
-from cadres.timeline import Entry, TimelineSource, register
+from cadres.timeline import Entry, TimelineSource, between, register
 from oversight.models import AdjustmentFlag
 
 _DECISION_TONES = {"remove": "danger", "reassign": "warning", "keep": "secondary"}
@@ -13,11 +13,8 @@ class AdjustmentSource(TimelineSource):
     kind = "adjustment"
 
     def entries(self, *, cadre, user, start=None, end=None):
-        flags = AdjustmentFlag.objects.filter(cadre=cadre).select_related("rule", "decision")
-        if start:
-            flags = flags.filter(raised_on__gte=start)
-        if end:
-            flags = flags.filter(raised_on__lte=end)
+        flags = between(AdjustmentFlag.objects.filter(cadre=cadre).select_related("rule", "decision"), "raised_on",
+                        start, end)
         found, decisions = [], {}
         for flag in flags:
             found.append(Entry(on=flag.raised_on, kind=self.kind, title=f"动态管理预警：{flag.rule}",

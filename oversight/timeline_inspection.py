@@ -12,7 +12,7 @@ import datetime as dt
 from django.db.models import F, IntegerField, Value
 from django.urls import reverse
 
-from cadres.timeline import Entry, Link, TimelineSource, register
+from cadres.timeline import Entry, Link, TimelineSource, between, register
 from oversight.models import (
     AnnualAppraisal,
     InspectionShortcoming,
@@ -71,11 +71,7 @@ class InspectionSource(TimelineSource):
     def entries(self, *, cadre, user, start=None, end=None):
         if not user.has_perm("oversight.view_inspectionvisit"):
             return []
-        visits = InspectionVisit.objects.filter(cadre=cadre)
-        if start is not None:
-            visits = visits.filter(visited_on__gte=start)
-        if end is not None:
-            visits = visits.filter(visited_on__lte=end)
+        visits = between(InspectionVisit.objects.filter(cadre=cadre), "visited_on", start, end)
         fields = [f"{key}_rating" for key, _ in InspectionVisit.ASPECTS]
         rows = visits.order_by("visited_on", "pk", "shortcomings__pk").values_list(
             "pk", "visited_on", "inspectors", *fields, "shortcomings__area", "shortcomings__description",
