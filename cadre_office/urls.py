@@ -14,6 +14,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("dashboard/", include("cadre_office.dashboard.urls")),
     path("selection/", include("selection.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

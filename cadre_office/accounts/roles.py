@@ -108,23 +108,37 @@ POINTS_TALKS_DEPARTMENT_HEAD = [*POINTS_READ, *TALKS_READ, "oversight.add_pointe
                                 "oversight.view_talkplan"]
 POINTS_TALKS_DISCIPLINE = [*POINTS_READ, *TALKS_READ]
 
+# 教育培养: personnel staff run training, placements, rotations, the young-cadre round, the pool and the plans;
+# leaders read it all, decide nominations and review plans; a 科室负责人 reads their units' and nominates from
+# them; 纪检监察 read (nominees and the pool are theirs to give a 廉政 opinion on).
+TRAINING_MODELS = ("trainingsettings", "trainingprogramme", "enrolment", "cadreyearhours", "practiceplacement",
+                   "rotationplan", "youngcadreround", "nomination", "poolmember", "developmentplan", "plangap",
+                   "plangoal", "planitem", "planreview")
+TRAINING_READ = [f"training.view_{model}" for model in TRAINING_MODELS]
+TRAINING_WRITE = [f"training.{action}_{model}" for model in TRAINING_MODELS if model != "cadreyearhours"
+                  for action in ("add", "change", "delete")] + [
+    "training.import_attendance", "training.export_training", "training.nominate", "training.review_plan"]
+TRAINING_LEADER = [*TRAINING_READ, "training.decide_nomination", "training.review_plan", "training.export_training"]
+TRAINING_DEPARTMENT_HEAD = [*TRAINING_READ, "training.nominate", "training.export_training"]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + ADJUSTMENT_READ + ADJUSTMENT_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE + POINTS_TALKS_PERSONNEL,
+    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE + POINTS_TALKS_PERSONNEL + TRAINING_READ + TRAINING_WRITE,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                   "cadres.export_roster", "selection.decide_selection", "selection.view_all_selection",
-                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition", *POINTS_TALKS_LEADER],
+                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition", *POINTS_TALKS_LEADER, *TRAINING_LEADER],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
     Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster",
-                           *INSPECTION_UNIT, *FILING_READ, "oversight.add_filing", *POINTS_TALKS_DEPARTMENT_HEAD],
+                           *INSPECTION_UNIT, *FILING_READ, "oversight.add_filing", *POINTS_TALKS_DEPARTMENT_HEAD,
+                           *TRAINING_DEPARTMENT_HEAD],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                       "selection.decide_selection", "oversight.view_annualappraisal", "oversight.view_disciplineaction",
-                      *INSPECTION_READ, *FILING_DISCIPLINE, *POINTS_TALKS_DISCIPLINE],
+                      *INSPECTION_READ, *FILING_DISCIPLINE, *POINTS_TALKS_DISCIPLINE, *TRAINING_READ],
     # 三员分立: accounts and configuration, no cadre data, no audit log.
     Role.SYSTEM_ADMIN: ["accounts.manage_accounts", "cadres.view_department", *DEPARTMENT_WRITE],
     # Roles and scopes, no cadre data, no audit log.
@@ -135,7 +149,8 @@ ROLE_PERMISSIONS = {
 
 # What lets a role read full ID numbers or take personal data out of the system. A later report
 # download that carries personal data belongs here too: the role holding it then needs a second factor.
-PERSONAL_DATA_PERMISSIONS = frozenset({"cadres.view_full_id_number", "cadres.export_roster", "audit.export_auditevent"})
+PERSONAL_DATA_PERMISSIONS = frozenset({"cadres.view_full_id_number", "cadres.export_roster", "audit.export_auditevent",
+                                       "training.export_training"})
 
 # Derived from the table above, never listed by hand: today 人事干部, 局领导, 科室负责人, 审计管理员.
 SENSITIVE_ROLES = frozenset(

@@ -1,0 +1,3 @@
+"""URLs of 实践锻炼 and 岗位交流 (included by ``training.urls``)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of 理论培训 (programmes, enrolments, hours) (included by ``training.urls``)."""
+
+urlpatterns = []
