@@ -15,18 +15,18 @@ from training.models import YoungCadreRound
 from training.selectors.young import eligible_queryset
 from training.services import young as services
 
-# (kind, recommender, reason): believable grounds, used in turn.
+# (kind, reason or statement): believable grounds, used in turn; a recommendation comes from the unit's branch.
 GROUNDS = [
-    ("recommended", "办公室党支部", "政治立场坚定，文字综合能力强，参与起草多份重要文件，群众认可度高。"),
-    ("recommended", "财务科", "业务扎实，牵头完成年度预算编制和专项资金绩效评价，统筹协调能力较强。"),
-    ("self", "", "本人陈述：参加工作以来在窗口和综合岗位锻炼，希望到基层一线和急难险重岗位接受锻炼。"),
-    ("recommended", "机关党委", "工作主动，担任青年理论学习小组组长，组织开展主题党日活动效果好。"),
-    ("recommended", "政策法规科", "熟悉法律法规，承办行政复议和规范性文件审查，依法行政意识强。"),
-    ("self", "", "本人陈述：具有经济管理专业背景，愿意在经济运行分析和项目服务岗位发挥专长。"),
-    ("recommended", "人事科", "在疫情防控和防汛工作中表现突出，敢于担当，作风过硬。"),
-    ("recommended", "局办公室", "服务意识强，牵头推进“一网通办”事项梳理，成效明显。"),
-    ("self", "", "本人陈述：希望通过轮岗交流提升综合管理能力，补齐基层工作经历短板。"),
-    ("recommended", "综合科", "调研能力突出，撰写的调研报告获区领导批示肯定。"),
+    ("recommended", "政治立场坚定，文字综合能力强，参与起草多份重要文件，群众认可度高。"),
+    ("recommended", "业务扎实，牵头完成年度预算编制和专项资金绩效评价，统筹协调能力较强。"),
+    ("self", "本人陈述：参加工作以来在窗口和综合岗位锻炼，希望到基层一线和急难险重岗位接受锻炼。"),
+    ("recommended", "工作主动，担任青年理论学习小组组长，组织开展主题党日活动效果好。"),
+    ("recommended", "熟悉法律法规，承办行政复议和规范性文件审查，依法行政意识强。"),
+    ("self", "本人陈述：具有经济管理专业背景，愿意在经济运行分析和项目服务岗位发挥专长。"),
+    ("recommended", "在疫情防控和防汛工作中表现突出，敢于担当，作风过硬。"),
+    ("recommended", "服务意识强，牵头推进“一网通办”事项梳理，成效明显。"),
+    ("self", "本人陈述：希望通过轮岗交流提升综合管理能力，补齐基层工作经历短板。"),
+    ("recommended", "调研能力突出，撰写的调研报告获区领导批示肯定。"),
 ]
 
 
@@ -54,10 +54,9 @@ def ensure_demo_young(*, today: dt.date | None = None) -> int:
     nominations = []
     on = deadline - dt.timedelta(days=12)
     for index, cadre in enumerate(picked):
-        kind, recommender, reason = GROUNDS[index]
+        kind, reason = GROUNDS[index]
         actor = head if cadre.pk in office_ids and kind == "recommended" else staff
-        if kind == "recommended" and actor == head:
-            recommender = "办公室"
+        recommender = f"{cadre.department.name}党支部" if kind == "recommended" else ""
         extra = {}
         if index == 3:  # a recommendation lingdao made at the party group meeting, recorded by renshi
             recommender, extra = "局领导（演示）", {"recommended_by": leader}

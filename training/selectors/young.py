@@ -218,8 +218,17 @@ class NominationFilterSet(ListFilterSet):
 def _nomination_page(queryset, user):
     """Rows with everything a line shows, and ``own``: whether ``user`` recorded or recommended it."""
     own = Q(created_by=user) | Q(recommended_by=user)
+    # Withdrawn while pending, by who recorded it or by personnel staff (``services.young.nomination_withdraw``).
+    if not user.has_perm("training.nominate"):
+        may_withdraw = Q(pk__in=[])
+    elif user.has_perm("training.change_nomination"):
+        may_withdraw = Q(state=Nomination.State.PENDING)
+    else:
+        may_withdraw = Q(state=Nomination.State.PENDING, created_by=user)
     queryset = (queryset.select_related("round", "cadre__department", "created_by", "recommended_by", "decided_by")
                 .annotate(own=Case(When(own, then=Value(True)), default=Value(False), output_field=BooleanField()),
+                          can_withdraw=Case(When(may_withdraw, then=Value(True)), default=Value(False),
+                                            output_field=BooleanField()),
                           age=F("round__year") - ExtractYear("cadre__birth_date")))
     return with_education(queryset, "cadre")
 
