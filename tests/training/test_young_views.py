@@ -191,3 +191,23 @@ def test_list_pages_and_exports_make_the_same_number_of_queries_whatever_the_row
         # Rows come with their cadre, unit, round and users through joins, the highest education as a subquery.
         with django_assert_num_queries(QUERIES[name]):
             assert client.get(url).status_code == 200
+
+
+def test_the_decision_form_takes_a_cadre_out_of_the_pool(client, w):
+    from oversight.models import AnnualAppraisal
+    from oversight.services import adjustments as oversight_services
+    from tests.factories import PostFactory
+
+    cadre = w["own"]
+    PostFactory(cadre=cadre, title="副主任", level="52", start_date=dt.date(2022, 1, 1))
+    AnnualAppraisal.objects.create(cadre=cadre, year=2025, grade="incompetent")
+    oversight_services.flags_raise(actor=w["staff"], day=dt.date(2026, 12, 1))
+    member = PoolMember.objects.create(cadre=cadre, entered_on=dt.date(2025, 12, 1))
+    log_in(client, w["staff"])
+    url = reverse("oversight:decision_create", args=[cadre.pk])
+    assert "同时调出后备干部库" in client.get(url).content.decode()
+    response = client.post(url, {"outcome": "keep", "reason": "经局党组会议研究，保留现职", "decided_on": "2026-12-01",
+                                 "effective_date": "2026-12-01", "pool_exit": "on"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.state, member.left_on, member.decision.pool_exit) == ("left", dt.date(2026, 12, 1), True)
