@@ -115,11 +115,14 @@ def round_list(user):
 def round_figures(user, round_: YoungCadreRound, *, today: dt.date | None = None) -> dict:
     """The round page's figures: its nominations by state, and the pool by age band and level (two queries).
 
-    Quota and approvals count the whole round (the quota is the bureau's); the pool is counted within
-    ``user``'s scope, by each member's age today.
+    Quota and approvals count the whole round (the quota is the bureau's); nominations by state and the pool
+    are counted within ``user``'s scope, the pool by each member's age today.
     """
     today = today or timezone.localdate()
-    by_state = dict(Nomination.objects.filter(round=round_).values_list("state").annotate(n=Count("id")))
+    counts = list(Nomination.objects.filter(round=round_).values_list("state")
+              .annotate(n=Count("id"), mine=Count("id", filter=Q(cadre__in=visible_to(user)))))
+    by_state = {state: mine for state, _, mine in counts}  # within the user's scope
+    approved = next((n for state, n, _ in counts if state == Nomination.State.APPROVED), 0)  # the whole round
     pool = (pool_queryset(user, today=today).filter(state=PoolMember.State.ACTIVE)
             .values_list("age_band", "cadre__current_level").annotate(n=Count("id")))
     bands = {code: {level: 0 for level, _ in LEVEL_LABELS} for code, *_ in AGE_BANDS}
@@ -128,7 +131,6 @@ def round_figures(user, round_: YoungCadreRound, *, today: dt.date | None = None
         bands[band][level] += n
     rows = [{"label": label, "cells": [bands[code][level] for level, _ in LEVEL_LABELS],
              "total": sum(bands[code].values())} for code, label, *_ in AGE_BANDS]
-    approved = by_state.get(Nomination.State.APPROVED, 0)
     return {
         "by_state": [(label, by_state.get(value, 0)) for value, label in Nomination.State.choices],
         "nominated": sum(by_state.values()), "approved": approved, "left": max(round_.quota - approved, 0),
