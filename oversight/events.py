@@ -17,9 +17,17 @@ Hooks:
     A record the 动态管理 flag rules read changed for ``cadre`` (a grade confirmed, points approved,
     an evaluation entered). Arguments: ``actor``, ``cadre``. Registered: the flag rules re-evaluate
     that cadre.
+
+``decision_made``
+    A 动态管理 decision was made about ``cadre`` (``decision_make``, inside its transaction, after the
+    decision and the post changes are saved). Arguments: ``actor``, ``cadre``, ``decision`` (the saved
+    ``AdjustmentDecision``; ``pool_exit`` says whether it also takes the cadre out of the reserve pool).
+    Registered: training ends the cadre's active pool membership when the decision takes them out of
+    the pool (``pool_exit``) or out of the section-level team (调出).
 """
 
 from cadres.events import Hook
 
 talk_required = Hook("talk_required")
 record_changed = Hook("record_changed")
+decision_made = Hook("decision_made")

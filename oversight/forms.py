@@ -66,6 +66,8 @@ class DecisionForm(PleaseChooseMixin, forms.Form):
     new_level = forms.ChoiceField(label="新职务层次", required=False,
                                   choices=[("", "请选择"), *LeadershipLevel.choices],
                                   help_text="调整岗位必选；调出后另任职务的不选（非领导职务）")
+    pool_exit = forms.BooleanField(label="同时调出后备干部库", required=False,
+                                   help_text="干部在后备干部库中的，同时调出；调出科级干部队伍的一律调出")
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -329,6 +329,36 @@ MATRIX = [
     ("timeline PDF, other unit", "get", lambda w: reverse("oversight:cadre_timeline_pdf", args=[w["other"][0].pk]),
      {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
     *POINTS_TALKS_MATRIX,
+    # 教育培养 — young: readers read rounds, nominations and the pool within their scope; personnel staff run the
+    # rounds; personnel staff and department heads nominate (their units' cadres only); leaders decide.
+    ("young rounds", "get", lambda w: reverse("training:round_list"), _READERS),
+    ("new young round", "get", lambda w: reverse("training:round_create"), {"人事干部": 200}),
+    ("young round", "get", lambda w: reverse("training:round_detail", args=[_young_round(w).pk]), _READERS),
+    ("edit young round", "get", lambda w: reverse("training:round_update", args=[_young_round(w).pk]),
+     {"人事干部": 200}),
+    ("advance young round", "post", lambda w: reverse("training:round_advance", args=[_young_round(w).pk]),
+     {"人事干部": 302}),
+    ("young eligible cadres", "get", lambda w: reverse("training:round_eligible", args=[_young_round(w).pk]),
+     _READERS),
+    ("young nominations", "get", lambda w: reverse("training:nomination_list", args=[_young_round(w).pk]),
+     _READERS),
+    ("young nominations export", "get", lambda w: reverse("training:nomination_export", args=[_young_round(w).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("nominate own unit's cadre", "get",
+     lambda w: reverse("training:nomination_create", args=[_young_round(w).pk, w["own"][0].pk]),
+     {"人事干部": 200, "科室负责人": 200}),
+    ("nominate other unit's cadre", "get",
+     lambda w: reverse("training:nomination_create", args=[_young_round(w).pk, w["other"][0].pk]),
+     {"人事干部": 200, "科室负责人": 404}),
+    ("withdraw other unit's nomination", "post",
+     lambda w: reverse("training:nomination_withdraw", args=[_young_nomination(w).pk]),
+     {"人事干部": 302, "科室负责人": 404}),
+    ("young review queue", "get", lambda w: reverse("training:nomination_review"), {"局领导": 200}),
+    ("decide other unit's nomination", "post",
+     lambda w: reverse("training:nomination_decide", args=[_young_nomination(w).pk]), {"局领导": 302}),
+    ("reserve pool", "get", lambda w: reverse("training:pool_list"), _READERS),
+    ("reserve pool export", "get", lambda w: reverse("training:pool_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
 ]
 
 _LAST_YEAR = dt.date.today().year - 1
@@ -396,6 +426,22 @@ def _follow_up(world):
         cadre=world["other"][0], kind="daily", talker=world["users"]["局领导"], held_on=dt.date(2026, 1, 5),
         praise="肯定"))
     return TalkFollowUp.objects.create(talk=talk, item="整改", due_on=dt.date(2026, 2, 5))
+
+
+# 教育培养 — young: a round open for nominations, and a nomination of another unit's cadre made by personnel staff.
+def _young_round(world):
+    from training.models import YoungCadreRound
+
+    return YoungCadreRound.objects.get_or_create(year=2026, defaults={
+        "name": "2026年度年轻干部选育", "quota": 5, "age_limit": 40, "min_education": "secondary",
+        "nomination_deadline": dt.date(2099, 12, 31), "created_by": world["users"]["人事干部"]})[0]
+
+
+def _young_nomination(world):
+    from training.models import Nomination
+
+    return Nomination.objects.create(round=_young_round(world), cadre=world["other"][0], kind="self", reason="本人陈述",
+                                     created_by=world["users"]["人事干部"])
 
 
 def _grant(world):

@@ -146,6 +146,8 @@ class AdjustmentDecision(models.Model):
                                        on_delete=models.PROTECT, related_name="+")
     new_title = models.CharField("新任职务", max_length=100, blank=True)
     new_level = models.CharField("新职务层次", max_length=2, blank=True)
+    pool_exit = models.BooleanField("同时调出后备干部库", default=False,
+                                    help_text="干部在后备干部库中的，同时调出；调出科级干部队伍的一律调出")
     history = HistoricalRecords()
 
     class Meta:

@@ -21,7 +21,7 @@ from cadres.codes import SECTION_LEVELS, PersonnelStatus
 from cadres.models import Cadre
 from cadres.services.cadres import post_end, post_start
 from cadres.services.records import child_record_delete, child_record_save
-from oversight import flags
+from oversight import events, flags
 from oversight.models import AdjustmentDecision, AdjustmentFlag, FlagRule, RecognitionEvaluation
 
 NO_OPEN_FLAG = "该干部没有待研判的预警，无需作出处理决定。"
@@ -83,7 +83,7 @@ def _end_section_posts(*, actor, cadre: Cadre, effective_date: dt.date, reason: 
 @transaction.atomic
 def decision_make(*, actor, cadre: Cadre, outcome: str, reason: str, decided_on: dt.date, effective_date: dt.date,
                   document: str = "", new_department=None, new_title: str = "", new_level: str = "",
-                  ) -> AdjustmentDecision:
+                  pool_exit: bool = False) -> AdjustmentDecision:
     """Decide on a flagged cadre: 调出科级干部队伍, 调整岗位 or 保留; close the cadre's open flags.
 
     - 调出: every open 正科/副科 leadership post ends the day before ``effective_date``; a new
@@ -93,7 +93,8 @@ def decision_make(*, actor, cadre: Cadre, outcome: str, reason: str, decided_on:
       day before.
     - 保留: posts unchanged; the reason is recorded.
     Refused, with nothing written, when the cadre has no open flag, has left service, or the
-    dates or the new post do not fit.
+    dates or the new post do not fit. ``pool_exit`` also takes the cadre out of the reserve pool
+    (后备干部库); the hook ``events.decision_made`` tells whoever keeps the pool.
     """
     locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
     open_flags = list(AdjustmentFlag.objects.select_for_update().filter(cadre=locked, state=AdjustmentFlag.State.OPEN))
@@ -132,7 +133,7 @@ def decision_make(*, actor, cadre: Cadre, outcome: str, reason: str, decided_on:
         document=document.strip(), decided_by=actor,
         new_department=new_department if outcome != Outcome.KEEP else None,
         new_title=new_title.strip() if outcome != Outcome.KEEP else "",
-        new_level=new_level if outcome == Outcome.REASSIGN else "",
+        new_level=new_level if outcome == Outcome.REASSIGN else "", pool_exit=pool_exit,
     )
     tracked_save(decision, actor=actor, reason=history_reason)
     for flag in open_flags:
@@ -141,6 +142,7 @@ def decision_make(*, actor, cadre: Cadre, outcome: str, reason: str, decided_on:
     audit_record(Event.WORKFLOW, actor=actor, obj=locked,
                  detail={"reason": reason, "action": history_reason, "decision": decision.pk,
                          "flags": [flag.pk for flag in open_flags], "effective_date": effective_date.isoformat()})
+    events.decision_made.send(actor=actor, cadre=locked, decision=decision)
     if outcome != Outcome.KEEP:
         roster_events.roster_changed.send(as_of=effective_date)
     return decision

@@ -77,7 +77,8 @@ class DecisionCreateView(CadreScopedMixin, ServiceFormMixin, FormView):
         decision = services.decision_make(
             actor=self.request.user, cadre=self.cadre, outcome=data["outcome"], reason=data["reason"],
             decided_on=data["decided_on"], effective_date=data["effective_date"], document=data["document"],
-            new_department=data["new_department"], new_title=data["new_title"], new_level=data["new_level"])
+            new_department=data["new_department"], new_title=data["new_title"], new_level=data["new_level"],
+            pool_exit=data["pool_exit"])
         self.success_message = DECIDED.format(name=self.cadre.name, outcome=decision.get_outcome_display())
         return decision
 
