@@ -382,3 +382,21 @@ def test_a_cadre_object_is_untouched_in_place_by_a_rotation(world):
     old.refresh_from_db()
     assert (old.title, old.department, old.start_date) == ("副科长", world["office"], dt.date(2019, 3, 1))
     assert Cadre.objects.get(pk=cadre.pk).posts.count() == 2
+
+
+def test_the_demo_is_written_once_through_the_services(world):
+    from training.demo_practice import ensure_demo_practice
+
+    role_user(Role.PERSONNEL, username="renshi")
+    today = timezone.localdate()
+    for name in ("行政审批科", "法规科", "宣传科"):
+        DepartmentFactory(name=name)
+    for index in range(10):
+        member(world["office"] if index == 0 else world["finance"], start=today.replace(year=today.year - 1))
+    for _ in range(3):
+        member(world["finance"], start=today.replace(year=today.year - 7))
+    written = ensure_demo_practice(today=today)
+    assert written == PracticePlacement.objects.count() + RotationPlan.objects.count() > 0
+    assert set(PracticePlacement.objects.values_list("state", flat=True)) == {"planned", "under_way", "ended"}
+    assert RotationPlan.objects.filter(state="planned").count() == 3
+    assert ensure_demo_practice(today=today) == 0

@@ -145,11 +145,13 @@ class PlacementDetailView(PlacementScopedMixin, DetailView):
         may_change = user.has_perm("training.change_practiceplacement")
         planned = placement.state == PracticePlacement.State.PLANNED
         under_way = placement.state == PracticePlacement.State.UNDER_WAY
+        # A form posted back with its errors (``PlacementStepView``) replaces the blank one of its step.
+        posted = {name: kwargs.pop(name, None) for name in ("start_form", "cancel_form", "end_form")}
         context = {
             "today": timezone.localdate(), "may_change": may_change and planned,
-            "start_form": kwargs.pop("start_form", PlacementStartForm()) if may_change and planned else None,
-            "cancel_form": kwargs.pop("cancel_form", CancelForm()) if may_change and planned else None,
-            "end_form": kwargs.pop("end_form", PlacementEndForm()) if may_change and under_way else None,
+            "start_form": posted["start_form"] or (PlacementStartForm() if may_change and planned else None),
+            "cancel_form": posted["cancel_form"] or (CancelForm() if may_change and planned else None),
+            "end_form": posted["end_form"] or (PlacementEndForm() if may_change and under_way else None),
             "reminder_days": TrainingSettings.current().placement_reminder_days if under_way else None,
         }
         return super().get_context_data(**context, **kwargs)
@@ -177,6 +179,9 @@ class PlacementStepView(PlacementScopedMixin, View):
                 messages.success(request, self.success_message)
                 return redirect("training:placement_detail", pk=placement.pk)
             except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # the placement is past this step (a second click): say so
+                    messages.error(request, "；".join(exc.messages))
+                    return redirect("training:placement_detail", pk=placement.pk)
                 _form_errors(form, exc)
         view = PlacementDetailView(request=request, kwargs={"pk": pk}, args=())
         view.object = placement
