@@ -14,9 +14,9 @@ from cadre_office.accounts.roles import Role
 from cadre_office.audit.models import AuditEvent
 from cadres.models import PostAssignment
 from cadres.services.cadres import post_start
+from tests.factories import CadreFactory, DepartmentFactory, UserFactory, log_in, role_user
 from training.models import PracticePlacement, RotationPlan
 from training.services import practice as services
-from tests.factories import CadreFactory, DepartmentFactory, UserFactory, log_in, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,8 @@ def test_staff_register_start_and_end_a_placement_through_the_forms(client, worl
     log_in(client, world["staff"])
     response = client.post(reverse("training:placement_create"), {
         "cadre": world["own"].pk, "kind": "grass_roots", "host": "城关街道办事处", "role": "挂任副主任",
-        "mentor": "李书记", "planned_start": f"{today:%Y-%m-%d}", "planned_end": f"{today + dt.timedelta(days=90):%Y-%m-%d}"})
+        "mentor": "李书记", "planned_start": f"{today:%Y-%m-%d}",
+        "planned_end": f"{today + dt.timedelta(days=90):%Y-%m-%d}"})
     made = PracticePlacement.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("training:placement_detail", args=[made.pk])
     response = client.post(reverse("training:placement_start", args=[made.pk]), {"started_on": f"{today:%Y-%m-%d}"})
