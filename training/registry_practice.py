@@ -12,7 +12,14 @@ from cadre_office import desk
 from cadres import timeline
 from cadres.permissions import can_see_cadre
 from training.models import PracticePlacement, RotationPlan, TrainingSettings
-from training.selectors.practice import DUE_OVERDUE, DUE_SOON, candidates_queryset, placements_due, rotations_due
+from training.selectors.practice import (
+    DUE_OVERDUE,
+    DUE_SOON,
+    candidates_queryset,
+    placements_due,
+    post_text,
+    rotations_due,
+)
 
 AREA = "教育培养"
 ASSESSMENT_TONES = {"excellent": "success", "good": "success", "pass": "info", "fail": "danger"}
@@ -61,10 +68,11 @@ class RotationSource(timeline.TimelineSource):
             .order_by("done_on", "pk")
         entries = []
         for row in rows:
-            old = f"{row.from_post.department.name}{row.from_post.title}" if row.from_post else "原岗位"
+            old = post_text(row.from_post.department, row.from_post.title) if row.from_post else "原岗位"
+            new = post_text(row.to_department, row.to_title)
             link = timeline.Link("交流计划", reverse("training:rotation_detail", args=[row.pk]))
             entries.append(timeline.Entry(
-                on=row.done_on, kind=self.kind, title=f"岗位交流：从{old} 到 {row.to_department.name}{row.to_title}",
+                on=row.done_on, kind=self.kind, title=f"岗位交流：从{old} 到 {new}",
                 detail="；".join(filter(None, [f"交流理由：{row.reason}", row.document])), tone="primary",
                 links=(link,)))
         return entries

@@ -400,3 +400,14 @@ def test_the_demo_is_written_once_through_the_services(world):
     assert set(PracticePlacement.objects.values_list("state", flat=True)) == {"planned", "under_way", "ended"}
     assert RotationPlan.objects.filter(state="planned").count() == 3
     assert ensure_demo_practice(today=today) == 0
+
+
+def test_a_post_reads_as_people_say_it():
+    from types import SimpleNamespace
+
+    from training.selectors.practice import post_text
+
+    unit = SimpleNamespace(name="行政审批科", short_name="审批科")
+    assert post_text(unit, "副科长") == "行政审批科副科长"
+    assert post_text(unit, "行政审批科副科长") == "行政审批科副科长"
+    assert post_text(unit, "审批科科长") == "审批科科长"

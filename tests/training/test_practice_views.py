@@ -91,8 +91,9 @@ def test_the_detail_pages_and_forms_open_for_staff(client, world):
                 reverse("training:rotation_detail", args=[plan.pk]),
                 reverse("training:rotation_create", args=[world["other"].pk])):
         assert client.get(url).status_code == 200, url
-    page = client.get(reverse("training:rotation_create", args=[world["other"].pk])).content.decode()
-    assert "财务科 副科长" in page  # the current post, prefilled as the post the cadre moves from
+    response = client.get(reverse("training:rotation_create", args=[world["other"].pk]))
+    assert response.context["from_post"].title == "副科长"  # the current post: the one the cadre moves from
+    assert response.context["form"].initial["to_level"] == "52"  # a rotation keeps the level unless changed
 
 
 def test_a_department_head_sees_only_their_units_and_gets_404_elsewhere(client, world):
@@ -230,8 +231,9 @@ def test_the_placement_list_makes_a_fixed_number_of_queries(client, world, djang
     log_in(client, world["staff"])
     client.get(reverse("training:placement_list"))  # warm the session's desk counts
     # 1 session, 1 user, 1 the second-factor device, 2 the user's and their groups' permissions, 1 the count,
-    # 1 the role shown in the top bar, 1 the filter bar's unit choices, 1 the rows with their cadre, unit and
-    # author (joins), 3 the session's rolling expiry written back (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # 1 the settings row (the reminder window), 1 the role shown in the top bar, 1 the filter bar's unit
+    # choices, 1 the rows with their cadre, unit and author (joins), 3 the session's rolling expiry written
+    # back (savepoint, update, release).
+    with django_assert_num_queries(13):
         response = client.get(reverse("training:placement_list"))
     assert len(response.context["placements"]) == 5

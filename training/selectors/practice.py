@@ -37,6 +37,12 @@ def years_in_post(start: dt.date | None, today: dt.date | None = None) -> int | 
     return relativedelta(today or timezone.localdate(), start).years
 
 
+def post_text(department, title: str) -> str:
+    """Return a post as people say it: the unit and the title, the unit left out where the title names it."""
+    names = [name for name in (department.name, getattr(department, "short_name", "")) if name]
+    return title if any(title.startswith(name) for name in names) else f"{department.name}{title}"
+
+
 class CadreDepartmentFilter(DepartmentFilter):
     """A unit and everything under it, on the cadre of the row."""
 

@@ -1,5 +1,6 @@
 """实践锻炼 and 岗位交流 pages: placements and their steps, rotation plans, carrying them out, the candidates."""
 
+import datetime as dt
 import io
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView, UpdateView, View
 
 from cadre_office.lists import FilteredListView
@@ -22,6 +24,7 @@ from training.selectors.practice import (
     candidate_filterset,
     placement_filterset,
     placement_page_queryset,
+    post_text,
     rotation_filterset,
     rotation_page_queryset,
     years_in_post,
@@ -79,7 +82,9 @@ class PlacementListView(FilteredListView):
     context_object_name = "placements"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        today = timezone.localdate()
+        soon_until = today + dt.timedelta(days=TrainingSettings.current().placement_reminder_days)
+        return super().get_context_data(today=today, soon_until=soon_until, **kwargs)
 
 
 class PlacementExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -152,8 +157,10 @@ class PlacementDetailView(PlacementScopedMixin, DetailView):
             "start_form": posted["start_form"] or (PlacementStartForm() if may_change and planned else None),
             "cancel_form": posted["cancel_form"] or (CancelForm() if may_change and planned else None),
             "end_form": posted["end_form"] or (PlacementEndForm() if may_change and under_way else None),
-            "reminder_days": TrainingSettings.current().placement_reminder_days if under_way else None,
         }
+        if under_way:
+            context["reminder_days"] = TrainingSettings.current().placement_reminder_days
+            context["soon_until"] = context["today"] + dt.timedelta(days=context["reminder_days"])
         return super().get_context_data(**context, **kwargs)
 
 
@@ -253,11 +260,18 @@ class RotationCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFor
         return {**kwargs, "user": self.request.user, "instance": RotationPlan(cadre=self.cadre)}
 
     def get_initial(self):
+        # A rotation usually keeps the level: offer the current one. The date is left to the officer
+        # (today or earlier may be carried out at once).
         years = TrainingSettings.current().same_post_years
-        return {"planned_date": timezone.localdate(), "reason": f"同一岗位任职满{years}年，按规定交流"}
+        post = self.from_post
+        return {"to_level": post.level if post else "", "reason": f"同一岗位任职满{years}年，按规定交流"}
+
+    @cached_property
+    def from_post(self):
+        return open_post_of(self.cadre)
 
     def get_context_data(self, **kwargs):
-        post = open_post_of(self.cadre)
+        post = self.from_post
         return super().get_context_data(cadre=self.cadre, from_post=post,
                                         years=years_in_post(post.start_date) if post else None, **kwargs)
 
@@ -316,7 +330,7 @@ class RotationCarryOutView(RotationScopedMixin, View):
         try:
             done = rotation_carry_out(actor=request.user, plan=rotation)
             messages.success(request, ROTATION_DONE.format(name=done.cadre.name, day=f"{done.done_on:%Y-%m-%d}",
-                                                           title=f"{done.to_department.name}{done.to_title}"))
+                                                           title=post_text(done.to_department, done.to_title)))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("training:rotation_detail", pk=rotation.pk)
