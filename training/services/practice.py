@@ -86,7 +86,7 @@ def _check_placement_dates(placement: PracticePlacement) -> None:
 
 
 def _locked_placement(placement: PracticePlacement) -> PracticePlacement:
-    return PracticePlacement.objects.select_for_update().select_related("cadre").get(pk=placement.pk)
+    return PracticePlacement.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=placement.pk)
 
 
 @transaction.atomic
@@ -243,8 +243,10 @@ def rotation_create(*, actor, plan: RotationPlan) -> RotationPlan:
 
 
 def _locked_plan(plan: RotationPlan) -> RotationPlan:
-    return RotationPlan.objects.select_for_update().select_related("cadre", "from_post", "to_department") \
-        .get(pk=plan.pk)
+    # ``of=self``: PostgreSQL locks no row of an outer join (``from_post`` may be null); the cadre is
+    # locked on its own where the plan changes the roster.
+    return RotationPlan.objects.select_for_update(of=("self",)) \
+        .select_related("cadre", "from_post", "to_department").get(pk=plan.pk)
 
 
 @transaction.atomic
