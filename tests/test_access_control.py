@@ -104,7 +104,17 @@ def world(db):
         "安全管理员": role_user("安全管理员"),
         "审计管理员": role_user("审计管理员"),
     }
-    return {"office": office, "finance": finance, "own": own, "other": other, "users": users}
+    world = {"office": office, "finance": finance, "own": own, "other": other, "users": users}
+    # 教育培养 — practice: a planned placement and a rotation plan (dated in the future) of another unit's cadre.
+    from training.models import PracticePlacement, RotationPlan
+
+    world["practice_placement"] = PracticePlacement.objects.create(
+        cadre=other[0], kind="secondment", host="区政务服务中心", role="挂任副主任", planned_start=dt.date(2026, 1, 1),
+        planned_end=dt.date(2026, 12, 31), created_by=users["人事干部"])
+    world["practice_rotation"] = RotationPlan.objects.create(
+        cadre=other[0], to_department=office, to_title="综合科副科长",
+        planned_date=dt.date.today() + dt.timedelta(days=30), reason="同一岗位任职满5年", created_by=users["人事干部"])
+    return world
 
 
 ROLES = ["人事干部", "局领导", "科室负责人", "纪检监察", "系统管理员", "安全管理员", "审计管理员"]
@@ -359,6 +369,37 @@ MATRIX = [
     ("reserve pool", "get", lambda w: reverse("training:pool_list"), _READERS),
     ("reserve pool export", "get", lambda w: reverse("training:pool_export"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    # 教育培养 — practice: read within scope by those who read cadres (out of scope 404), exported by those
+    # with the export right, written by personnel staff only; refused steps come back with a message (302)
+    # or the form with its errors (200).
+    ("placements", "get", lambda w: reverse("training:placement_list"), _READERS),
+    ("placements export", "get", lambda w: reverse("training:placement_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("new placement", "get", lambda w: reverse("training:placement_create"), {"人事干部": 200}),
+    ("other unit's placement", "get", lambda w: reverse("training:placement_detail", args=[w["practice_placement"].pk]),
+     {**_READERS, "科室负责人": 404}),
+    ("edit other unit's placement", "get",
+     lambda w: reverse("training:placement_update", args=[w["practice_placement"].pk]), {"人事干部": 200}),
+    ("start other unit's placement, no date", "post",
+     lambda w: reverse("training:placement_start", args=[w["practice_placement"].pk]), {"人事干部": 200}),
+    ("end other unit's planned placement", "post",
+     lambda w: reverse("training:placement_end", args=[w["practice_placement"].pk]), {"人事干部": 200}),
+    ("cancel other unit's placement, no reason", "post",
+     lambda w: reverse("training:placement_cancel", args=[w["practice_placement"].pk]), {"人事干部": 200}),
+    ("rotation plans", "get", lambda w: reverse("training:rotation_list"), _READERS),
+    ("rotation plans export", "get", lambda w: reverse("training:rotation_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("rotation candidates", "get", lambda w: reverse("training:rotation_candidates"), _READERS),
+    ("rotation candidates export", "get", lambda w: reverse("training:rotation_candidates_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("new rotation plan for other unit's cadre", "get",
+     lambda w: reverse("training:rotation_create", args=[w["other"][1].pk]), {"人事干部": 200}),
+    ("other unit's rotation plan", "get",
+     lambda w: reverse("training:rotation_detail", args=[w["practice_rotation"].pk]), {**_READERS, "科室负责人": 404}),
+    ("carry out other unit's rotation before its date", "post",
+     lambda w: reverse("training:rotation_carry_out", args=[w["practice_rotation"].pk]), {"人事干部": 302}),
+    ("cancel other unit's rotation, no reason", "post",
+     lambda w: reverse("training:rotation_cancel", args=[w["practice_rotation"].pk]), {"人事干部": 302}),
 ]
 
 _LAST_YEAR = dt.date.today().year - 1

@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.raise_flags",
         "schedule": crontab(hour=2, minute=0),
     },
+    # 岗位交流: plans whose date has come take effect before the dashboard's night recomputes.
+    "training-rotations-nightly": {
+        "task": "training.carry_out_rotations",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "roster-imports-sweep": {
         "task": "cadres.sweep_roster_imports",
         "schedule": crontab(minute="*/5"),

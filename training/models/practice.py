@@ -48,6 +48,7 @@ class PracticePlacement(models.Model):
     assessment = models.CharField("期满考核", max_length=12, choices=Assessment.choices, blank=True)
     assessment_text = models.TextField("考核评价", blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                    related_name="+")
     history = HistoricalRecords()
@@ -90,6 +91,7 @@ class RotationPlan(models.Model):
     done_on = models.DateField("交流日期", null=True, blank=True)
     new_post = models.ForeignKey("cadres.PostAssignment", verbose_name="新任职务", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                    related_name="+")
     history = HistoricalRecords()
