@@ -16,9 +16,6 @@ class ProgrammeForm(PleaseChooseMixin, forms.ModelForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
 
-    def validate_unique(self):
-        """Leave the dates' order to the service, which says it in words (not the constraint's name)."""
-
 
 class EnrolForm(forms.Form):
     """The cadres ticked in the search results (a forged id outside the scope does not validate)."""

@@ -115,7 +115,8 @@ def test_a_bad_workbook_is_refused_whole_with_every_row_error(world):
     }
     # The table the page shows: the roster import's (row, column, problem), in row order.
     table = plan.error_table()["preview"]
-    assert table["errors_total"] == 10 and table["errors"][0] == (3, "出勤学时", texts.OVER_PROGRAMME.format(hours="40"))
+    assert table["errors_total"] == 10
+    assert table["errors"][0] == (3, "出勤学时", texts.OVER_PROGRAMME.format(hours="40"))
     assert snapshot() == before
 
 
@@ -165,7 +166,8 @@ def test_the_template_lists_the_enrolled_with_full_numbers_only_for_who_may_see_
     rows = list(sheet.active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     staff_sees = rows[1][1]
-    head_book = load_workbook(io.BytesIO(attendance_template(actor=world["head"], programme=world["programme"]).content))
+    head_file = attendance_template(actor=world["head"], programme=world["programme"])
+    head_book = load_workbook(io.BytesIO(head_file.content))
     head_row = list(head_book.active.iter_rows(values_only=True))[1]
     assert rows[1][0] == head_row[0] == "张三"
     assert staff_sees == zhang.id_number  # personnel staff hold the full-ID right

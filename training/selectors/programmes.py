@@ -172,12 +172,13 @@ def _with_hours(cadres, year: int):
     return cadres.annotate(year_hours=FilteredRelation("training_years", condition=Q(training_years__year=year)))
 
 
-def hours_by_unit(user, *, year: int, today: dt.date | None = None) -> list[dict]:
+def hours_by_unit(user, *, year: int, today: dt.date | None = None, required: Decimal | None = None) -> list[dict]:
     """Return one row per unit (the cadres' own unit) with counted cadres, reached, short, total and average 学时.
 
-    One grouped query: the counted cadres LEFT JOIN their hours of the year, GROUP BY unit.
+    One grouped query: the counted cadres LEFT JOIN their hours of the year, GROUP BY unit (and the settings
+    row unless ``required`` is given).
     """
-    required = TrainingSettings.current().required_hours
+    required = TrainingSettings.current().required_hours if required is None else required
     rows = (_with_hours(counted_cadres(user, year=year, today=today), year)
             .values("department_id", "department__name", "department__path")
             .annotate(counted=Count("pk"), reached=Count("pk", filter=Q(year_hours__hours__gte=required)),
@@ -200,9 +201,9 @@ def hours_totals(rows: list[dict]) -> dict:
             "total": total, "average": (total / counted).quantize(Decimal("0.1")) if counted else Decimal(0)}
 
 
-def cadre_hours(user, *, year: int, today: dt.date | None = None):
+def cadre_hours(user, *, year: int, today: dt.date | None = None, required: Decimal | None = None):
     """The counted cadres with their 学时 of ``year``, the requirement and the gap (most short first)."""
-    required = TrainingSettings.current().required_hours
+    required = TrainingSettings.current().required_hours if required is None else required
     hours = Coalesce(F("year_hours__hours"), ZERO)
     return (_with_hours(counted_cadres(user, year=year, today=today), year).select_related("department")
             .annotate(hours=hours, programme_count=Coalesce(F("year_hours__programmes"), Value(0)),
@@ -238,7 +239,7 @@ def shortfall_filterset(user, data):
     """The counted cadres short of the requirement in the year asked for."""
     year = selected_year(data)
     required = TrainingSettings.current().required_hours
-    queryset = cadre_hours(user, year=year).filter(hours__lt=required)
+    queryset = cadre_hours(user, year=year, required=required).filter(hours__lt=required)
     filterset = ShortfallFilterSet(data, queryset=queryset, user=user)
     filterset.year, filterset.required, filterset.required_text = year, required, hours_text(required)
     return filterset

@@ -400,9 +400,10 @@ class HoursTableView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = selectors.selected_year(self.request.GET)
-        rows = selectors.hours_by_unit(self.request.user, year=year)
+        settings = TrainingSettings.current()
+        rows = selectors.hours_by_unit(self.request.user, year=year, required=settings.required_hours)
         return super().get_context_data(year=year, rows=rows, totals=selectors.hours_totals(rows),
-                                        years=selectors.year_choices()[1:], settings=TrainingSettings.current(),
+                                        years=selectors.year_choices()[1:], settings=settings,
                                         day=selectors.reference_day(year), **kwargs)
 
 
@@ -431,11 +432,13 @@ class HoursUnitView(HoursUnitMixin, ListView):
     def get_queryset(self):
         self.department = self.get_department()
         self.year = selectors.selected_year(self.request.GET)
-        return selectors.cadre_hours(self.request.user, year=self.year).filter(department=self.department)
+        self.settings = TrainingSettings.current()
+        return selectors.cadre_hours(self.request.user, year=self.year, required=self.settings.required_hours) \
+            .filter(department=self.department)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(department=self.department, year=self.year,
-                                        settings=TrainingSettings.current(), **kwargs)
+        return super().get_context_data(department=self.department, year=self.year, settings=self.settings,
+                                        **kwargs)
 
 
 class HoursUnitExportView(HoursUnitMixin, View):
