@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView, View
 
 from cadre_office.lists import FilteredListView
@@ -149,11 +150,11 @@ class EnrolmentCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
     template_name = "training/programmes/enrol.html"
     form_class = EnrolForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.programme = get_in_scope_or_404(selectors.programmes_visible_to(request.user), actor=request.user,
-                                                 path=request.path, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def programme(self):
+        """The programme of the URL (looked up after the login and permission checks: 403 before 404)."""
+        return get_in_scope_or_404(selectors.programmes_visible_to(self.request.user), actor=self.request.user,
+                                   path=self.request.path, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -287,11 +288,11 @@ class EnrolmentWithdrawView(EnrolmentActionView):
 class ProgrammeImportMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = ("training.import_attendance", "training.add_enrolment", "training.change_enrolment")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.programme = get_in_scope_or_404(selectors.programmes_visible_to(request.user), actor=request.user,
-                                                 path=request.path, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def programme(self):
+        """The programme of the URL (looked up after the login and permission checks: 403 before 404)."""
+        return get_in_scope_or_404(selectors.programmes_visible_to(self.request.user), actor=self.request.user,
+                                   path=self.request.path, pk=self.kwargs["pk"])
 
 
 class AttendanceTemplateView(ProgrammeImportMixin, View):
