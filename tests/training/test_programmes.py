@@ -260,8 +260,8 @@ def test_the_hours_table_is_one_query_whatever_the_rows(people, django_assert_nu
     for index in range(6):
         credit(people, CadreFactory(department=people["office"], current_level="52"), str(10 + index))
     TrainingSettings.current()
-    # 1 the settings row, 1 the grouped query (cadres LEFT JOIN their hours of the year, by unit).
-    with django_assert_num_queries(2):
+    # 1 the settings row, 1 the grouped query (cadres LEFT JOIN their hours of the year, by unit), 1 the units.
+    with django_assert_num_queries(3):
         rows = selectors.hours_by_unit(people["staff"], year=2026, today=TODAY)
     assert sum(r["counted"] for r in rows) == 8
 

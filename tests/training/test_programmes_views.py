@@ -206,8 +206,8 @@ def test_list_pages_query_counts_do_not_grow_with_rows(client, world, django_ass
     _count(client, django_assert_num_queries, reverse("training:programme_list"), BASE + 2)
     # calendar: the month's programmes
     _count(client, django_assert_num_queries, reverse("training:programme_calendar") + "?month=2026-04", BASE + 1)
-    # hours table: the settings, the grouped query (cadres LEFT JOIN their hours, by unit)
-    _count(client, django_assert_num_queries, reverse("training:hours_table"), BASE + 2)
+    # hours table: the settings, the grouped query (cadres LEFT JOIN their hours, by unit), the units' names
+    _count(client, django_assert_num_queries, reverse("training:hours_table"), BASE + 3)
     # shortfall: the settings, the count, the filter's units, the page
     _count(client, django_assert_num_queries, reverse("training:hours_shortfall"), BASE + 4)
     # the unit's cadres: the unit (in scope), the settings, the count, the page
