@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
+from cadres.codes import PersonnelStatus
 from cadres.permissions import can_see_cadre
 from training.models import CadreYearHours, Enrolment, TrainingProgramme, TrainingSettings
 
@@ -163,7 +164,7 @@ def enrolments_add(*, actor, programme: TrainingProgramme, cadres) -> list[Enrol
         _check_scope(actor, cadre)
         if cadre.pk in taken:
             raise ValidationError(ALREADY_ENROLLED.format(name=cadre.name))
-        if cadre.status != "active":
+        if cadre.status != PersonnelStatus.ACTIVE:
             raise ValidationError(NOT_IN_SERVICE.format(name=cadre.name))
         enrolment = Enrolment(programme=programme, cadre=cadre)
         tracked_save(enrolment, actor=actor, reason="报名参加培训")

@@ -21,6 +21,7 @@ from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadre_office.xlsx import Column, write_xlsx
 from cadres import messages as roster_messages
+from cadres.codes import PersonnelStatus
 from cadres.idnumbers import IdNumberError, parse_id_number
 from cadres.permissions import can_see_full_id_number, visible_to
 from cadres.roster_workbook import RowError, WorkbookRejected, clean_header, clean_text, inspect_workbook
@@ -301,7 +302,7 @@ def attendance_plan(*, actor, programme: TrainingProgramme, content: bytes,
         if values["name"] and cadre.name != values["name"]:
             row_errors.append(RowError(number, NAME, NAME_DISAGREES.format(name=cadre.name)))
         enrolment = enrolments.get(cadre.pk)
-        if enrolment is None and cadre.status != "active":
+        if enrolment is None and cadre.status != PersonnelStatus.ACTIVE:
             row_errors.append(RowError(number, NAME, NOT_IN_SERVICE))
         elif enrolment is not None and enrolment.state == Enrolment.State.WITHDRAWN:
             row_errors.append(RowError(number, NAME, WITHDRAWN))
@@ -350,7 +351,7 @@ def attendance_import_apply(*, actor, programme: TrainingProgramme, rows: list[d
         enrolment = existing.get(cadre.pk)
         attended = Decimal(row["attended_hours"]) if row["attended_hours"] else None
         if (row["enrolled"] != (enrolment is not None)
-                or (enrolment is None and cadre.status != "active")
+                or (enrolment is None and cadre.status != PersonnelStatus.ACTIVE)
                 or (enrolment is not None and enrolment.state == Enrolment.State.WITHDRAWN)
                 or (enrolment is not None and enrolment.state == Enrolment.State.COMPLETED and not row["complete"])
                 or (attended is not None and attended > programme.hours)
