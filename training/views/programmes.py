@@ -243,7 +243,7 @@ class EnrolmentCompleteView(EnrolmentFormView):
 
     def get_initial(self):
         enrolment = self.get_enrolment()
-        return {"hours": enrolment.hours or enrolment.programme.hours,
+        return {"hours": selectors.hours_text(enrolment.hours or enrolment.programme.hours),
                 "credited_on": enrolment.credited_on or enrolment.programme.end_date,
                 "certificate_no": enrolment.certificate_no}
 
