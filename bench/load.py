@@ -174,3 +174,59 @@ def load_quotas(*, seed: int = 2026) -> int:
                      effective_from=effective)
         created += 1
     return created
+
+
+def load_training(*, per_cadre: int = 10, programmes: int = 200) -> dict:
+    """Load ``per_cadre`` enrolments for every cadre (1,000,000 at N=100,000) and the yearly hours they give.
+
+    Bench data, so straight SQL (PostgreSQL): the programmes over this year and last, then one
+    INSERT … SELECT of the enrolments (each cadre in ``per_cadre`` distinct programmes, four in five
+    completed), then ``CadreYearHours`` from one INSERT … SELECT … GROUP BY, as the services would keep it.
+    """
+    from django.db import connection
+
+    from training.models import Enrolment, TrainingProgramme
+
+    actor = service_account("bench_load")
+    today = timezone.localdate()
+    first = dt.date(today.year - 1, 1, 1)
+    span = (today - first).days - 10
+    rows = []
+    for index in range(programmes):
+        start = first + dt.timedelta(days=index * span // programmes)
+        kind = TrainingProgramme.Kind.APPOINTMENT if index % 20 == 0 else TrainingProgramme.Kind.GENERAL
+        rows.append(TrainingProgramme(
+            name=f"基准培训班{index + 1}", category=TrainingProgramme.Category.POLICY, kind=kind,
+            mode=TrainingProgramme.Mode.FULL_TIME, organiser="区委党校", start_date=start,
+            end_date=start + dt.timedelta(days=4), hours=12 + index % 5 * 6, created_by=actor))
+    TrainingProgramme.objects.bulk_create(rows, batch_size=BATCH)
+    # 31 is prime to the number of programmes (200): the per_cadre picks of one cadre are distinct.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH p AS (SELECT id, hours, end_date, row_number() OVER (ORDER BY id) - 1 AS n
+                       FROM {TrainingProgramme._meta.db_table})
+            INSERT INTO {Enrolment._meta.db_table}
+                (programme_id, cadre_id, state, attended_hours, absences, hours, credited_on, certificate_no, note)
+            SELECT p.id, c.id,
+                   CASE WHEN (c.id + k) %% 5 = 0 THEN 'enrolled' ELSE 'completed' END,
+                   p.hours, 0,
+                   CASE WHEN (c.id + k) %% 5 = 0 THEN NULL ELSE p.hours END,
+                   CASE WHEN (c.id + k) %% 5 = 0 THEN NULL ELSE p.end_date END, '', ''
+            FROM cadres_cadre c CROSS JOIN generate_series(0, %s - 1) AS k
+            JOIN p ON p.n = (c.id * 7 + k * 31) %% %s
+            """, [per_cadre, programmes])
+        enrolments = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO training_cadreyearhours (cadre_id, year, hours, programmes, appointment_hours)
+            SELECT e.cadre_id, EXTRACT(YEAR FROM e.credited_on)::int, SUM(e.hours), COUNT(*),
+                   COALESCE(SUM(e.hours) FILTER (WHERE p.kind = 'appointment'), 0)
+            FROM training_enrolment e JOIN training_trainingprogramme p ON p.id = e.programme_id
+            WHERE e.state = 'completed'
+            GROUP BY e.cadre_id, EXTRACT(YEAR FROM e.credited_on)
+            """)
+        years = cursor.rowcount
+        cursor.execute("ANALYZE training_enrolment")
+        cursor.execute("ANALYZE training_cadreyearhours")
+    return {"programmes": programmes, "enrolments": enrolments, "cadre_years": years}

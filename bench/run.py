@@ -10,6 +10,8 @@ same run:
   template): a filtered page of 50 rows and the unfiltered first page, with query counts;
 - the scoped roster of a department head (guardian grants on departments);
 - 全程记实: one cadre's timeline page (target 150 ms), its query count against a cadre with few entries;
+- 教育培养: the training hours table by unit over 10 enrolments per cadre (target 500 ms), this year and last,
+  as personnel staff and as a department head, with the same query count;
 - the 职数 overview (post quotas against occupancy on a day, every unit), its target (150 ms) and its
   query count, the same for the whole bureau and for a department head's six units;
 - the Excel export of the full roster, time and peak memory, against openpyxl write-only
@@ -474,6 +476,10 @@ def main() -> int:
                  f"{'，相同' if timeline_queries == quiet_queries else '，不同！'}；"
                  f"目标 < 150 ms：{'达到' if timeline_ok else '未达到！'}"))
 
+    # 3d. 教育培养 (issue 14): the training hours table by unit over 10 enrolments a cadre.
+    training_row, training_ok = training_hours_case(client, head_client)
+    rows.append(training_row)
+
     # 4. The Excel export of the full roster, and raw openpyxl on the same rows; each in a fresh child.
     total = Cadre.objects.count()
     view_runs, raw_runs = [], []
@@ -515,7 +521,48 @@ def main() -> int:
     print(report)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"==> 已写入 {args.output}")
-    return 0 if agree and quota_ok and due_ok and timeline_ok and not load["errors"] else 1
+    return 0 if agree and quota_ok and due_ok and timeline_ok and training_ok and not load["errors"] else 1
+
+
+TRAINING_TARGET = 0.500  # seconds: the training hours table by unit at N cadres, 10 enrolments each (issue 14)
+
+
+def training_hours_case(client, head_client):
+    """Load 10 enrolments per cadre and measure the hours table by unit: this year (the roster's cached
+    post) and last year (posts held on 31 December), as personnel staff and as a department head.
+
+    Return the report row and whether it met the target with the same query count in all four.
+    """
+    from bench.load import load_training
+
+    loaded, load_time = _timed_value(load_training)
+    this_year, this_queries, response = page(client, "/training/hours/")
+    last = timezone_year() - 1
+    last_year, last_queries, _ = page(client, f"/training/hours/?year={last}")
+    _, head_queries, _ = page(head_client, "/training/hours/")
+    _, head_last_queries, _ = page(head_client, f"/training/hours/?year={last}")
+    units = response.content.decode().count('data-testid="hours-row"')
+    flat = this_queries == last_queries == head_queries == head_last_queries
+    ok = this_year[0] < TRAINING_TARGET and last_year[0] < TRAINING_TARGET and flat
+    row = ("教育培养：培训学时统计（按单位，本年度）", spread(this_year),
+           f"上年度（按 12 月 31 日任职记录）{spread(last_year)}；{units} 个单位；"
+           f"{loaded['enrolments']:,} 条参训记录、{loaded['cadre_years']:,} 条年度学时（载入 {load_time:.0f} s）；"
+           f"{this_queries} 次查询，上年度 {last_queries} 次，科室负责人 {head_queries}/{head_last_queries} 次"
+           f"{'，相同' if flat else '，不同！'}；"
+           f"目标 < {TRAINING_TARGET * 1000:.0f} ms：{'达到' if ok else '未达到！'}")
+    return row, ok
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def _timed_value(fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
 
 
 QUOTA_TARGET = 0.150  # seconds: the 职数 overview at N cadres (issue 12)

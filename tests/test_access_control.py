@@ -114,6 +114,12 @@ def world(db):
     world["practice_rotation"] = RotationPlan.objects.create(
         cadre=other[0], to_department=office, to_title="综合科副科长",
         planned_date=dt.date.today() + dt.timedelta(days=30), reason="同一岗位任职满5年", created_by=users["人事干部"])
+    # 教育培养 — programmes: a programme with one cadre of each department enrolled.
+    from tests.training.factories_programmes import EnrolmentFactory, ProgrammeFactory
+
+    world["programmes_programme"] = ProgrammeFactory(name="矩阵测试培训班")
+    world["programmes_own_enrolment"] = EnrolmentFactory(programme=world["programmes_programme"], cadre=own[0])
+    world["programmes_other_enrolment"] = EnrolmentFactory(programme=world["programmes_programme"], cadre=other[0])
     return world
 
 
@@ -122,6 +128,7 @@ ROLES = ["人事干部", "局领导", "科室负责人", "纪检监察", "系统
 # 积分管理 and 谈心谈话 (oversight.views.points, oversight.views.talks): readers of the roster read them
 # within their scope; personnel staff keep the rules and record any talk; leaders review and record their own.
 _READERS = {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}
+_TRAINING_EXPORTERS = {"人事干部": 200, "局领导": 200, "科室负责人": 200}  # 教育培养 — programmes
 POINTS_TALKS_MATRIX = [
     ("points entries", "get", lambda w: reverse("oversight:points_entries"), _READERS),
     ("points ranking", "get", lambda w: reverse("oversight:points_ranking"), _READERS),
@@ -400,6 +407,48 @@ MATRIX = [
      lambda w: reverse("training:rotation_carry_out", args=[w["practice_rotation"].pk]), {"人事干部": 302}),
     ("cancel other unit's rotation, no reason", "post",
      lambda w: reverse("training:rotation_cancel", args=[w["practice_rotation"].pk]), {"人事干部": 302}),
+    # 教育培养 — programmes: read by those who read cadres (enrolments and hours within their units; another
+    # unit's enrolment or unit is 404); exported by all but 纪检监察; written and imported by personnel staff.
+    ("training programmes", "get", lambda w: reverse("training:programme_list"), _READERS),
+    ("training programmes export", "get", lambda w: reverse("training:programme_export"), _TRAINING_EXPORTERS),
+    ("training calendar", "get", lambda w: reverse("training:programme_calendar"), _READERS),
+    ("new training programme", "get", lambda w: reverse("training:programme_create"), {"人事干部": 200}),
+    ("edit a training programme", "get",
+     lambda w: reverse("training:programme_update", args=[w["programmes_programme"].pk]), {"人事干部": 200}),
+    ("training programme", "get",
+     lambda w: reverse("training:programme_detail", args=[w["programmes_programme"].pk]), _READERS),
+    ("enrol in a programme", "get",
+     lambda w: reverse("training:enrolment_create", args=[w["programmes_programme"].pk]), {"人事干部": 200}),
+    ("attendance template", "get",
+     lambda w: reverse("training:attendance_template", args=[w["programmes_programme"].pk]), {"人事干部": 200}),
+    ("attendance import", "get",
+     lambda w: reverse("training:attendance_import", args=[w["programmes_programme"].pk]), {"人事干部": 200}),
+    # Nothing uploaded: back to the upload page.
+    ("attendance confirm", "get",
+     lambda w: reverse("training:attendance_confirm", args=[w["programmes_programme"].pk]), {"人事干部": 302}),
+    ("other unit's enrolment attendance", "get",
+     lambda w: reverse("training:enrolment_attendance", args=[w["programmes_other_enrolment"].pk]), {"人事干部": 200}),
+    ("own unit's enrolment completion", "get",
+     lambda w: reverse("training:enrolment_complete", args=[w["programmes_own_enrolment"].pk]), {"人事干部": 200}),
+    ("mark other unit's enrolment incomplete", "post",
+     lambda w: reverse("training:enrolment_incomplete", args=[w["programmes_other_enrolment"].pk]), {"人事干部": 302}),
+    ("withdraw other unit's enrolment", "post",
+     lambda w: reverse("training:enrolment_withdraw", args=[w["programmes_other_enrolment"].pk]), {"人事干部": 302}),
+    ("training hours by unit", "get", lambda w: reverse("training:hours_table"), _READERS),
+    ("training hours export", "get", lambda w: reverse("training:hours_table_export"), _TRAINING_EXPORTERS),
+    ("own unit's training hours", "get", lambda w: reverse("training:hours_unit", args=[w["office"].pk]), _READERS),
+    ("other unit's training hours", "get", lambda w: reverse("training:hours_unit", args=[w["finance"].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("other unit's training hours export", "get",
+     lambda w: reverse("training:hours_unit_export", args=[w["finance"].pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404}),
+    ("training hours shortfall", "get", lambda w: reverse("training:hours_shortfall"), _READERS),
+    ("training hours shortfall export", "get", lambda w: reverse("training:hours_shortfall_export"),
+     _TRAINING_EXPORTERS),
+    ("appointment training due", "get", lambda w: reverse("training:appointment_due"), _READERS),
+    ("appointment training due export", "get", lambda w: reverse("training:appointment_due_export"),
+     _TRAINING_EXPORTERS),
+    ("training settings", "get", lambda w: reverse("training:settings"), {"人事干部": 200}),
 ]
 
 _LAST_YEAR = dt.date.today().year - 1

@@ -1,0 +1,1 @@
+"""Tests of the training app (教育培养)."""

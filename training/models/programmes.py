@@ -55,7 +55,8 @@ class TrainingProgramme(models.Model):
         permissions = [("import_attendance", "导入培训考勤"), ("export_training", "导出教育培养数据")]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
-                                   name="programme_ends_after_start"),
+                                   name="programme_ends_after_start",
+                                   violation_error_message="结束日期不能早于开始日期。"),
         ]
         indexes = [models.Index(fields=["start_date", "end_date"])]
 
@@ -95,7 +96,8 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(state="completed", hours__isnull=False, credited_on__isnull=False)
                 | (~Q(state="completed") & Q(hours__isnull=True, credited_on__isnull=True)),
-                name="enrolment_credited_when_completed"),
+                name="enrolment_credited_when_completed",
+                violation_error_message="只有已结业的参训记录才有认定学时和结业日期。"),
         ]
         # The hours table sums credited hours per cadre and year: one index serves it.
         indexes = [models.Index(fields=["cadre", "credited_on"], name="enrolment_cadre_credited")]

@@ -1,0 +1,1 @@
+"""Reads of the training app (教育培养), one module per part."""

@@ -1,0 +1,1 @@
+"""Writes of the training app (教育培养), one module per part."""

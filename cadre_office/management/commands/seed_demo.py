@@ -21,6 +21,7 @@ from oversight.demo_points_talks import ensure_demo_points_talks
 from oversight.services.demo_adjustments import ensure_demo_adjustments
 from selection.demo import ensure_demo_case
 from training.demo_practice import ensure_demo_practice
+from training.demo_programmes import ensure_demo_programmes
 from training.demo_young import ensure_demo_young
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 ensure_demo_adjustments()  # 动态管理: after the grades it reads
                 ensure_demo_filings()
                 ensure_demo_points_talks()
+                ensure_demo_programmes()
                 ensure_demo_practice()
                 ensure_demo_young()
         except DemoRosterInvalid as exc:
