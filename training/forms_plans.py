@@ -22,7 +22,7 @@ def mentor_field(user, cadre):
     """The cadres in service in ``user``'s scope, the cadre themself left out (the service checks it too)."""
     queryset = (visible_to(user).active().exclude(pk=cadre.pk).select_related("department")
                 .order_by("department__path", "name_pinyin"))
-    return CadreChoiceField(label="培养导师", queryset=queryset, required=False,
+    return CadreChoiceField(label="培养导师", queryset=queryset, required=False, empty_label="（暂不指定）",
                             help_text="一般由分管领导或经验丰富的科级领导干部担任。")
 
 
@@ -58,15 +58,25 @@ class PlanCreateForm(PlanForm):
     """A new plan: the head, and its gaps (the cadre's open 考察 shortcomings, ticked, plus lines typed)."""
 
     shortcomings = ShortcomingChoiceField(label="考察发现的不足", queryset=None, required=False,
-                                          widget=forms.CheckboxSelectMultiple,
+                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                           help_text="默认全部列为培养短板（拾缺补漏）；不需列入的取消勾选。")
     extra_gaps = forms.CharField(label="其他短板", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text="每行一条，逐条列为培养短板。")
 
     def __init__(self, *args, user, cadre, **kwargs):
         super().__init__(*args, user=user, cadre=cadre, **kwargs)
-        self.fields["shortcomings"].queryset = open_shortcomings(cadre)
-        self.fields["shortcomings"].initial = list(self.fields["shortcomings"].queryset.values_list("pk", flat=True))
+        found = list(open_shortcomings(cadre))
+        if found:
+            self.fields["shortcomings"].queryset = open_shortcomings(cadre)
+            self.fields["shortcomings"].initial = [item.pk for item in found]
+        else:
+            del self.fields["shortcomings"]
+            self.fields["extra_gaps"].help_text = "该干部没有未整改的考察问题。需要补齐的短板请每行一条填写。"
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("shortcomings", [])
+        return data
 
     def clean_extra_gaps(self):
         lines = [line.strip() for line in self.cleaned_data["extra_gaps"].splitlines()]

@@ -20,6 +20,7 @@ from oversight.demo_inspection import ensure_demo_inspection
 from oversight.demo_points_talks import ensure_demo_points_talks
 from oversight.services.demo_adjustments import ensure_demo_adjustments
 from selection.demo import ensure_demo_case
+from training.demo_plans import ensure_demo_plans
 
 
 class Command(BaseCommand):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 ensure_demo_adjustments()  # 动态管理: after the grades it reads
                 ensure_demo_filings()
                 ensure_demo_points_talks()
+                ensure_demo_plans()
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
