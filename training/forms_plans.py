@@ -44,7 +44,8 @@ class PlanForm(PleaseChooseMixin, forms.ModelForm):
         self.fields["mentor_note"].widget.attrs["placeholder"] = "如：每季度谈心一次，指导起草重要文稿"
         if not self.instance.pk:
             year = timezone.localdate().year
-            self.fields["start_year"].initial, self.fields["end_year"].initial = year, year + 2
+            self.initial.update(start_year=self.initial.get("start_year") or year,
+                                end_year=self.initial.get("end_year") or year + 2)
 
     def clean(self):
         data = super().clean()
@@ -100,7 +101,7 @@ class PlanGoalForm(forms.ModelForm):
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.start_date:%Y-%m-%d}至{obj.end_date:%Y-%m-%d}，{obj.hours:g}学时）"
+        return f"{obj.name}（{obj.start_date:%Y-%m-%d}至{obj.end_date:%Y-%m-%d}，{obj.hours.normalize():f}学时）"
 
 
 class RecordChoiceField(forms.ModelChoiceField):
@@ -137,7 +138,7 @@ class PlanItemForm(PleaseChooseMixin, forms.ModelForm):
         for name in ("gap", "programme", "placement", "rotation"):
             self.fields[name].empty_label = "（暂不关联）" if name != "gap" else "（不针对具体短板）"
         if not self.instance.pk:
-            self.fields["due_year"].initial = max(plan.start_year, timezone.localdate().year)
+            self.initial["due_year"] = max(plan.start_year, timezone.localdate().year)
 
     def clean(self):
         data = super().clean()
