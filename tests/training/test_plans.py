@@ -352,3 +352,13 @@ def test_a_department_head_sees_their_units_plans_only(staff):
     head = role_user(Role.DEPARTMENT_HEAD, departments=[office])
     assert list(selectors.plans_visible_to(head)) == [own]
     assert [row.plan for row in selectors.plan_filterset(head, {}, today=TODAY).qs] == [own]
+
+
+def test_the_plans_years_may_not_shrink_past_its_rows(staff, member):
+    plan = active_plan(staff, member)  # a goal due 2027
+    plan.end_year = 2026
+    refused(lambda: services.plan_update(actor=staff, plan=plan), services.ROWS_OUTSIDE_YEARS)
+    plan.end_year, plan.direction = 2029, "经济工作"
+    services.plan_update(actor=staff, plan=plan)
+    plan.refresh_from_db()
+    assert (plan.end_year, plan.direction, plan.state) == (2029, "经济工作", "active")

@@ -50,6 +50,7 @@ CLOSE_REASON_REQUIRED = "结束培养计划须说明原因。"
 REVIEW_NOT_ACTIVE = "培养计划{state}，只有实施中的计划才能考评。"
 HALF_NOT_BEGUN = "{period}尚未开始，不能考评。"
 HALF_REVIEWED = "{period}已考评，每半年只考评一次。"
+ROWS_OUTSIDE_YEARS = "计划中已有目标或安排的年度不在新的起止年度之内，请先调整它们。"
 
 LINK_WHAT = {PlanItem.Kind.TRAINING: "培训项目", PlanItem.Kind.PRACTICE: "实践锻炼记录",
              PlanItem.Kind.ROTATION: "岗位交流记录"}
@@ -131,7 +132,7 @@ def plan_update(*, actor, plan: DevelopmentPlan) -> DevelopmentPlan:
     _check_mentor(actor, plan)
     rows = list(plan.items.values_list("due_year", flat=True)) + list(plan.goals.values_list("due_year", flat=True))
     if any(not plan.start_year <= year <= plan.end_year for year in rows):
-        raise ValidationError({"end_year": "计划中已有目标或安排的年度不在新的起止年度之内，请先调整它们。"})
+        raise ValidationError({"end_year": ROWS_OUTSIDE_YEARS})
     tracked_save(plan, actor=actor, reason="修改个人培养计划",
                  update_fields=["start_year", "end_year", "direction", "mentor", "mentor_note"])
     _audit(Event.UPDATE, actor=actor, plan=plan, action="修改个人培养计划")
