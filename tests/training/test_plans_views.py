@@ -211,3 +211,21 @@ def test_the_record_page_shows_the_cultivation_tab(world):
     assert tab.count == 1  # one pool membership, no training records yet
     admin_tabs = [view.tab.key for view in response.context["record_tabs"]]
     assert "training" in admin_tabs
+
+
+def test_the_cultivation_tab_needs_the_right_to_read_plans(world):
+    from django.contrib.auth.models import Permission
+
+    from cadre_office.accounts.models import Profile
+    from tests.factories import UserFactory
+
+    plan = make_plan(world)
+    reader = UserFactory(username="roster_reader")
+    Profile.objects.update_or_create(user=reader, defaults={"password_changed_at": timezone.now(),
+                                                            "must_change_password": False})
+    reader.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="cadres", codename__in=["view_cadre", "view_all_cadres"]))
+    response = log_in(Client(), reader).get(reverse("cadres:cadre_detail", args=[plan.cadre_id]))
+    assert response.status_code == 200
+    assert "training" not in [view.tab.key for view in response.context["record_tabs"]]
+    assert 'data-testid="cultivation-tab"' not in response.text
