@@ -57,13 +57,15 @@ class Tab:
     """A tab of the record page that one or more kinds of record show in; ``order`` places it.
 
     ``summary(cadre)``, when given, returns a ``TabSummary`` shown above the tab's tables; it reads
-    the records the record page prefetched.
+    the records the record page prefetched. ``permission``, when given, is what a user needs to see
+    the tab at all (a tab of another app's data, registered with ``register_tab``).
     """
 
     key: str
     label: str
     order: int
     summary: Callable[[models.Model], TabSummary] | None = field(default=None, compare=False, repr=False)
+    permission: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,13 @@ def register(cls: type[RecordType]) -> type[RecordType]:
     return cls
 
 
+def register_tab(tab: Tab) -> Tab:
+    """Register a tab that shows only its summary (no kind of record of its own): another app's view of
+    the cadre, such as training's 培养 tab. Once per key."""
+    _tabs.setdefault(tab.key, tab)
+    return tab
+
+
 def record_types(namespace: str | None = None) -> list[RecordType]:
     """Return the registered kinds (of one URL namespace), in the order of their tabs, then their
     positions in the tab, then registration."""
@@ -312,6 +321,8 @@ def record_page_tabs(user, cadre) -> list[TabView]:
 
     views = []
     for tab in tabs():
+        if tab.permission and not user.has_perm(tab.permission):
+            continue
         sections = []
         for record_type in [t for t in record_types() if t.tab == tab]:
             can = {action: record_type.may(user, action) for action in ACTIONS}

@@ -449,9 +449,44 @@ MATRIX = [
     ("appointment training due export", "get", lambda w: reverse("training:appointment_due_export"),
      _TRAINING_EXPORTERS),
     ("training settings", "get", lambda w: reverse("training:settings"), {"人事干部": 200}),
+    # 教育培养 — plans: read by those who read cadres (科室负责人 within their units, 404 elsewhere); written by
+    # personnel staff; reviewed by personnel staff and leaders; exported by those who may export training data.
+    ("plan list", "get", lambda w: reverse("training:plan_list"), _READERS),
+    ("plan export", "get", lambda w: reverse("training:plan_export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("new plan, other unit", "get", lambda w: reverse("training:plan_create", args=[_plans_member(w).pk]),
+     {"人事干部": 200}),
+    ("plan, own unit", "get", lambda w: reverse("training:plan_detail", args=[_plans_plan(w, "own").pk]), _READERS),
+    ("plan, other unit", "get", lambda w: reverse("training:plan_detail", args=[_plans_plan(w).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    ("edit plan, other unit", "get", lambda w: reverse("training:plan_update", args=[_plans_plan(w).pk]),
+     {"人事干部": 200}),
+    ("new plan goal, other unit", "get", lambda w: reverse("training:plangoal_create", args=[_plans_plan(w).pk]),
+     {"人事干部": 200}),
+    ("activate plan, other unit", "post", lambda w: reverse("training:plan_activate", args=[_plans_plan(w).pk]),
+     {"人事干部": 302}),
+    ("review plan, other unit", "get", lambda w: reverse("training:planreview_create", args=[_plans_plan(w).pk]),
+     {"人事干部": 200, "局领导": 200}),
 ]
 
 _LAST_YEAR = dt.date.today().year - 1
+
+
+# 教育培养 — plans: a pool member of the other unit (or own) and its plan, made on demand.
+def _plans_member(world, which="other"):
+    from training.models import PoolMember
+
+    member, _ = PoolMember.objects.get_or_create(cadre=world[which][0], state="active",
+                                                 defaults={"entered_on": dt.date(2026, 3, 1)})
+    return member
+
+
+def _plans_plan(world, which="other"):
+    from training.services.plans import plan_create
+
+    member = _plans_member(world, which)
+    return getattr(member, "plan", None) or plan_create(
+        actor=world["users"]["人事干部"], member=member, start_year=2026, end_year=2028, direction="综合管理")
 
 
 def _grid(world, unit, action=""):

@@ -231,6 +231,8 @@ def test_the_record_page_costs_the_same_queries_whatever_the_number_of_lines(sta
     # one prefetch per kind of record: 学历, 任职, 职级, 简历, 奖励, 年度考核, 处分, 民主测评, 考察, 考察发现的
     # 不足, 家庭成员 (11); the departments above the posts, for the résumé's units (1); the change history:
     # every department's name and the history rows of the cadre and of each kind, with their authors (13);
-    # the audit row of the view (1); the top bar's roles (1); the session's save: savepoint, update, release (3).
-    assert len(few) == 36, "\n".join(q["sql"][:120] for q in few.captured_queries)
+    # the audit row of the view (1); the top bar's roles (1); the session's save: savepoint, update, release (3);
+    # training's 培养 tab (7): pool memberships with their plans and progress, the plans' reviews, the training
+    # settings, the hours of three years, enrolments, placements, rotation plans.
+    assert len(few) == 43, "\n".join(q["sql"][:120] for q in few.captured_queries)
 

@@ -48,7 +48,7 @@ def test_the_registry_holds_the_roster_kinds_and_the_ones_oversight_registers():
     assert kinds == list(FORM_DATA)
     assert [(tab.key, tab.label) for tab in records.tabs()] == [
         ("education", "学历学位"), ("posts", "职务任职"), ("ranks", "职级"), ("resume", "简历"),
-        ("oversight", "考核与奖惩"), ("inspection", "定期考察"), ("family", "家庭成员")]
+        ("oversight", "考核与奖惩"), ("inspection", "定期考察"), ("training", "培养"), ("family", "家庭成员")]
 
 
 @pytest.mark.parametrize("key", list(FORM_DATA), ids=lambda key: key[1])
@@ -96,7 +96,8 @@ def test_the_record_page_shows_each_registered_tab_with_its_records(staff_client
     tabs = {view.tab.key: view for view in response.context["record_tabs"]}
     # The 简历 tab counts the lines of the résumé: the one entered and the one drawn from the post.
     assert {key: view.count for key, view in tabs.items()} == {
-        "education": 1, "posts": 1, "ranks": 1, "resume": 2, "oversight": 4, "inspection": 2, "family": 1}
+        "education": 1, "posts": 1, "ranks": 1, "resume": 2, "oversight": 4, "inspection": 2, "training": 0,
+        "family": 1}
     for key in tabs:
         assert f'data-bs-target="#{key}"' in response.text and f'id="{key}"' in response.text
     assert 'data-testid="appraisal-row"' in response.text and "科员" in response.text

@@ -20,6 +20,7 @@ from oversight.demo_inspection import ensure_demo_inspection
 from oversight.demo_points_talks import ensure_demo_points_talks
 from oversight.services.demo_adjustments import ensure_demo_adjustments
 from selection.demo import ensure_demo_case
+from training.demo_plans import ensure_demo_plans
 from training.demo_practice import ensure_demo_practice
 from training.demo_programmes import ensure_demo_programmes
 from training.demo_young import ensure_demo_young
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 ensure_demo_programmes()
                 ensure_demo_practice()
                 ensure_demo_young()
+                ensure_demo_plans()
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
