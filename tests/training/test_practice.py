@@ -234,6 +234,25 @@ def test_carrying_out_writes_the_post_history_on_its_date_and_the_dashboard_refl
     assert totals.get("财务科", 0) == 1 and totals.get("办公室", 0) == 0
 
 
+def test_carrying_out_ends_only_the_post_rotated_from_and_keeps_a_concurrent_post(world):
+    """A 兼职 post the plan does not name stays open; only the plan's post ends the day before."""
+    day = dt.date(2026, 11, 16)
+    cadre = member(world["office"], start=dt.date(2019, 3, 1))
+    main_post = PostAssignment.objects.get(cadre=cadre)
+    concurrent = post_start(actor=world["staff"], cadre=cadre, department=world["office"], title="工会主席",
+                            start_date=dt.date(2020, 5, 1), close_previous=False)
+    made = plan(world, cadre, day=day)
+    assert made.from_post_id == main_post.pk or made.from_post_id == concurrent.pk
+    rotated_from = PostAssignment.objects.get(pk=made.from_post_id)
+    other = concurrent if rotated_from.pk == main_post.pk else main_post
+    services.rotation_carry_out(actor=world["staff"], plan=made, today=TODAY)
+    rotated_from.refresh_from_db()
+    other.refresh_from_db()
+    assert rotated_from.end_date == day - dt.timedelta(days=1)
+    assert other.end_date is None
+    assert PostAssignment.objects.filter(cadre=cadre, end_date__isnull=True).count() == 2
+
+
 def test_carrying_out_is_refused_when_not_due_not_planned_or_the_cadre_left(world):
     cadre = member(world["office"])
     future = plan(world, cadre, day=TODAY + dt.timedelta(days=5))
@@ -343,7 +362,8 @@ def test_the_desk_shows_placements_ending_overdue_rotations_due_and_candidates(w
     assert lines["同一岗位任职满5年"].count == 1 and lines["同一岗位任职满5年"].tone == "primary"
     assert lines["同一岗位任职满5年"].url.endswith("?planned=no")
     assert {soon.pk, late.pk} <= set(PracticePlacement.objects.values_list("pk", flat=True))
-    assert not {t.title for t in tasks_for(world["head"], today=today)} & set(lines)  # a head acts on none
+    practice_lines = {"实践锻炼即将期满", "实践锻炼已到期未结束", "岗位交流已到期待执行", "同一岗位任职满5年"}
+    assert not {t.title for t in tasks_for(world["head"], today=today)} & practice_lines  # a head acts on none
 
 
 def test_the_record_shows_placements_and_rotations_in_one_query_each(world, django_assert_num_queries):

@@ -26,9 +26,9 @@ from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
 from cadres import events as roster_events
 from cadres.codes import PersonnelStatus
-from cadres.models import Cadre
+from cadres.models import Cadre, PostAssignment
 from cadres.permissions import can_see_cadre
-from cadres.services.cadres import cadre_update, current_post, post_start
+from cadres.services.cadres import cadre_update, current_post, post_end, post_start
 from training.models import PracticePlacement, RotationPlan
 
 logger = logging.getLogger(__name__)
@@ -285,10 +285,14 @@ def _carry_out(*, actor, plan: RotationPlan, today: dt.date) -> RotationPlan:
     late = _late_open_posts(cadre, day)
     if late:
         raise ValidationError(ROTATION_BEFORE_POST_START.format(day=f"{max(late):%Y-%m-%d}"))
-    # The roster's own service: the open post ends on day - 1 and the new one starts on ``day``, each with
-    # its history row and audit row on the cadre; the cached current post follows.
+    # The roster's own services: the post rotated from ends on day - 1 and the new one starts on ``day``,
+    # each with its history row and audit row on the cadre; the cached current post follows. Only that
+    # post ends: a concurrent post (兼职) the plan does not name stays open.
+    if old is not None:
+        post_end(actor=actor, post=PostAssignment.objects.select_for_update().get(pk=old.pk),
+                 end_date=day - dt.timedelta(days=1), reason=ROTATION_REASON)
     new = post_start(actor=actor, cadre=cadre, department=locked.to_department, title=locked.to_title,
-                     level=locked.to_level, start_date=day, document=locked.document, close_previous=True,
+                     level=locked.to_level, start_date=day, document=locked.document, close_previous=old is None,
                      reason=ROTATION_REASON)
     if cadre.department_id != locked.to_department_id:
         # A move to another unit changes the cadre's 工作单位 as the roster's 调动 does, so the unit's
