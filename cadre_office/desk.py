@@ -25,6 +25,8 @@ class Task:
     ``area`` groups lines on the page (选拔任用, 日常监督, 干部名册, 教育培养); ``tone`` is ``danger`` for
     what is overdue, ``warning`` for what is due soon, ``primary`` otherwise. ``nav`` names the
     navigation entry whose badge adds this count (``oversight``, ``selection`` …), or "".
+    ``info`` marks a line that is worth knowing but not a to-do (cadres who could be rotated): the desk
+    shows it, the navigation's total leaves it out.
     """
 
     area: str
@@ -34,6 +36,7 @@ class Task:
     tone: str = "primary"
     hint: str = ""
     nav: str = ""
+    info: bool = False
 
 
 Provider = Callable[..., list[Task]]
@@ -61,7 +64,7 @@ SESSION_KEY = "desk_nav"
 
 def nav_counts(tasks: list[Task]) -> dict[str, int]:
     """Return the badges of the navigation: each ``nav`` key's sum, and ``total`` of every line."""
-    counts: dict[str, int] = {"total": sum(task.count for task in tasks)}
+    counts: dict[str, int] = {"total": sum(task.count for task in tasks if not task.info)}
     for task in tasks:
         if task.nav:
             counts[task.nav] = counts.get(task.nav, 0) + task.count

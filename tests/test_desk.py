@@ -89,3 +89,10 @@ def test_nav_counts_add_lines_by_their_key():
     tasks = [desk.Task("a", "x", 2, "/x/", nav="selection"), desk.Task("a", "y", 3, "/y/", nav="selection"),
              desk.Task("b", "z", 1, "/z/")]
     assert desk.nav_counts(tasks) == {"total": 6, "selection": 5}
+
+
+def test_an_informational_line_is_shown_but_left_out_of_the_totals():
+    """Cadres who could be rotated are worth knowing, not a to-do: the badges do not count them."""
+    tasks = [desk.Task(area="教育培养", title="岗位交流已到期待执行", count=2, url="/a", nav="training"),
+             desk.Task(area="教育培养", title="同一岗位任职满5年", count=30, url="/b", info=True)]
+    assert desk.nav_counts(tasks) == {"total": 2, "training": 2}

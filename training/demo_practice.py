@@ -70,16 +70,16 @@ def ensure_demo_practice(*, today: dt.date | None = None) -> int:
 
 
 def _rotations(*, staff, today: dt.date, cutoff: dt.date, active) -> int:
-    """Three rotation plans of long-serving 副科 cadres outside 办公室: one due today, two later.
+    """Three rotation plans of long-serving 副科 cadres outside 办公室, due in one week, three and six.
 
     None is carried out here: a rotation gives the cadre a newer post than the demo roster's, and the
-    next seed_demo would then find the roster in conflict with the record. The one due today shows on
-    the 工作台 and is carried out by hand (or by the nightly task).
+    next seed_demo would then find the roster in conflict with the record. None is due yet, so the
+    nightly task leaves the demo alone for a week; a user carries one out by making a plan dated today.
     """
     long_serving = list(active.filter(current_post_start__lte=cutoff, current_level="52")
                         .exclude(department__name="办公室"))
     units = {d.name: d for d in Department.objects.filter(name__in=["行政审批科", "规划科", "法规科", "宣传科"])}
-    targets = [("行政审批科", "行政审批科副科长", 0), ("法规科", "法规科副科长", 20), ("宣传科", "宣传科副科长", 45)]
+    targets = [("行政审批科", "行政审批科副科长", 7), ("法规科", "法规科副科长", 20), ("宣传科", "宣传科副科长", 45)]
     written = 0
     for unit, title, days in targets:
         department = units.get(unit)

@@ -113,4 +113,5 @@ def rotation_candidates(*, user, today):
     years = TrainingSettings.current().same_post_years
     count = candidates_queryset(user, years=years, today=today).filter(planned_rotation_date__isnull=True).count()
     return [desk.Task(area=AREA, title=f"同一岗位任职满{years}年", count=count,
-                      url=reverse("training:rotation_candidates") + "?planned=no", hint="可列为岗位交流人选")]
+                      url=reverse("training:rotation_candidates") + "?planned=no", hint="可列为岗位交流人选",
+                      info=True)]
