@@ -62,7 +62,11 @@ def _check(page, url: str, found: list[str]) -> None:
             target = tab.get_attribute("data-bs-target") or tab.get_attribute("href")
             if target and target.startswith("#"):
                 page.wait_for_selector(f"{target}.active.show")
-            page.wait_for_timeout(400)  # past Bootstrap's fade: axe reads colours as they are drawn
+                # Past Bootstrap's fade (opacity 0 to 1): axe reads colours as they are drawn.
+                page.wait_for_function("sel => getComputedStyle(document.querySelector(sel)).opacity === '1'",
+                                       arg=target)
+            else:
+                page.wait_for_timeout(400)  # past Bootstrap's fade: axe reads colours as they are drawn
             violations = axe_violations(page)
             if violations:
                 found.append(f"{page.url} tab {tab.inner_text()}: " + "; ".join(
