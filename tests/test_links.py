@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.factories import log_in
 
-MAX_PAGES = 400
+MAX_PAGES = 520
 PER_PATTERN = 3
 DEMO_LOGINS = ["renshi", "lingdao", "keshi", "jijian", "xitong", "anquan", "shenji"]
 CHEAP_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
