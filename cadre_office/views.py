@@ -86,7 +86,8 @@ class HomeView(LoginRequiredMixin, View):
             areas: dict[str, list] = {}
             for task in tasks:
                 areas.setdefault(task.area, []).append(task)
-            return render(request, "desk.html", {"areas": areas, "task_total": sum(t.count for t in tasks if not t.info)})
+            total = sum(task.count for task in tasks if not task.info)  # a hint line is not a to-do
+            return render(request, "desk.html", {"areas": areas, "task_total": total})
         for permission, url_name in self.LANDING:
             if request.user.has_perm(permission):
                 return redirect(url_name)

@@ -16,6 +16,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -465,16 +466,19 @@ def parse_date(value, *, month_allowed: bool) -> dt.date | None:
     raise ValueError(text)
 
 
-def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ParsedRoster:
-    """Parse and validate a roster workbook; raise WorkbookRejected if it cannot be read at all.
+@contextmanager
+def first_sheet(handle: IO[bytes], *, max_rows: int):
+    """Open an uploaded workbook's first sheet once ``inspect_workbook`` has measured it.
 
-    The workbook is measured first (``inspect_workbook``). ``progress(rows_read, rows_in_sheet)``
-    (the header row not counted) is called now and then while the rows are read.
+    Yield ``(shape, sheet, header)``: the measurements, the read-only sheet (its dimension reset,
+    so the rows it has are read, not the ones its dimension claims: openpyxl would pad up to a
+    dimension too large and stop at one too small) and the header row's values. Any workbook or
+    row openpyxl cannot read, here or in the caller's loop, becomes ``WorkbookRejected`` with the
+    one message users see for a damaged file; the workbook is closed however the block ends.
+    Every upload of a workbook (roster, attendance) reads through here.
     """
     from openpyxl import load_workbook
 
-    max_rows = max_rows or settings.ROSTER_UPLOAD_MAX_ROWS
     shape = inspect_workbook(handle, max_rows=max_rows)
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
@@ -484,12 +488,26 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
         if not workbook.worksheets:
             raise WorkbookRejected(messages.IMPORT_NO_SHEET)
         sheet = workbook.worksheets[0]
-        # Read the rows the sheet has (counted above), not the ones its dimension claims: openpyxl
-        # would pad up to a dimension too large, and stop at one too small.
         sheet.reset_dimensions()
         header = next(sheet.iter_rows(max_row=1, values_only=True), None)
         if header is None:
             raise WorkbookRejected(messages.IMPORT_EMPTY)
+        yield shape, sheet, header
+    except _DAMAGED:  # a row openpyxl cannot read (bad XML, a bad cell type, a wrong checksum)
+        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
+    finally:
+        workbook.close()
+
+
+def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ParsedRoster:
+    """Parse and validate a roster workbook; raise WorkbookRejected if it cannot be read at all.
+
+    The workbook is measured first (``inspect_workbook``). ``progress(rows_read, rows_in_sheet)``
+    (the header row not counted) is called now and then while the rows are read.
+    """
+    max_rows = max_rows or settings.ROSTER_UPLOAD_MAX_ROWS
+    with first_sheet(handle, max_rows=max_rows) as (shape, sheet, header):
         positions = _column_positions(header)
         result = ParsedRoster()
         for column in [h for h, (attr, required) in COLUMNS.items() if required and attr not in positions]:
@@ -517,10 +535,6 @@ def read_roster(handle: IO[bytes], *, max_rows: int | None = None,
         if data_rows == 0:
             raise WorkbookRejected(messages.IMPORT_EMPTY)
         return result
-    except _DAMAGED:  # a row openpyxl cannot read (bad XML, a bad cell type, a wrong checksum)
-        raise WorkbookRejected(messages.IMPORT_UNREADABLE) from None
-    finally:
-        workbook.close()
 
 
 # What reading a damaged sheet raises (ElementTree's ParseError is a SyntaxError).

@@ -24,7 +24,7 @@ from cadres import messages as roster_messages
 from cadres.codes import PersonnelStatus
 from cadres.idnumbers import IdNumberError, parse_id_number
 from cadres.permissions import can_see_full_id_number, visible_to
-from cadres.roster_workbook import RowError, WorkbookRejected, clean_header, clean_text, inspect_workbook
+from cadres.roster_workbook import RowError, WorkbookRejected, clean_header, clean_text, first_sheet
 from cadres.services.exports import ExportFile
 from training.models import Enrolment, TrainingProgramme
 from training.services.programmes import _hours, hours_recompute
@@ -141,23 +141,7 @@ def attendance_template(*, actor, programme: TrainingProgramme) -> ExportFile:
 
 def _read(content: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
     """Return the workbook's non-blank rows as (row number, {column: cell}) and the missing-column errors."""
-    from openpyxl import load_workbook
-
-    handle = io.BytesIO(content)
-    inspect_workbook(handle, max_rows=MAX_ROWS)  # size, structure, row count: refused before parsing
-    handle.seek(0)
-    try:
-        workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on a damaged file; all mean the same to the user
-        raise WorkbookRejected(roster_messages.IMPORT_UNREADABLE) from None
-    try:
-        if not workbook.worksheets:
-            raise WorkbookRejected(roster_messages.IMPORT_NO_SHEET)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
-        if header is None:
-            raise WorkbookRejected(roster_messages.IMPORT_EMPTY)
+    with first_sheet(io.BytesIO(content), max_rows=MAX_ROWS) as (_shape, sheet, header):
         positions: dict[str, int] = {}
         for index, value in enumerate(header):
             name = _column(value)
@@ -179,10 +163,6 @@ def _read(content: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
         if not rows:
             raise WorkbookRejected(roster_messages.IMPORT_EMPTY)
         return rows, []
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, SyntaxError, EOFError):
-        raise WorkbookRejected(roster_messages.IMPORT_UNREADABLE) from None
-    finally:
-        workbook.close()
 
 
 def _decimal(value) -> Decimal:
