@@ -21,9 +21,10 @@ from cadres.codes import SECTION_LEVELS
 from cadres.models import Cadre
 from oversight.models import InspectionShortcoming
 from oversight.selectors_inspection import open_shortcomings
-from training.models import DevelopmentPlan, PlanGoal, PlanItem, PoolMember, TrainingProgramme
+from training.models import DevelopmentPlan, Enrolment, PlanGoal, PlanItem, PoolMember, TrainingProgramme
 from training.selectors.plans import half_of
 from training.services import plans as services
+from training.services.programmes import enrolment_complete, enrolments_add
 
 DIRECTIONS = ["综合管理", "经济工作", "基层治理", "法治建设", "文稿起草与调查研究", "项目管理"]
 GOALS = [
@@ -60,6 +61,15 @@ def _mentor(cadre, chiefs: list, index: int):
     return own[0] if own else others[index % len(others)] if others else None
 
 
+def _attend(actor, programme, cadre, today: dt.date) -> None:
+    """Enrol ``cadre`` in a programme that has ended and complete it, through the training services."""
+    enrolment = Enrolment.objects.filter(programme=programme, cadre=cadre).first()
+    if enrolment is None:
+        enrolment = enrolments_add(actor=actor, programme=programme, cadres=[cadre])[0]
+    if enrolment.state == Enrolment.State.ENROLLED:
+        enrolment_complete(actor=actor, enrolment=enrolment, today=today)
+
+
 def ensure_demo_plans(*, today: dt.date | None = None) -> int:
     """Write the demo plans unless some exist; return the number written."""
     today = today or timezone.localdate()
@@ -85,7 +95,11 @@ def ensure_demo_plans(*, today: dt.date | None = None) -> int:
         for text, offset in (GOALS[index % 4], GOALS[(index + 1) % 4]):
             services.plan_row_save(actor=staff, row=PlanGoal(plan=plan, text=text, due_year=start + offset))
         gap = plan.gaps.first()
-        programme = next((p for p in programmes if p.start_date.year <= start <= p.end_date.year), None)
+        finished = [p for p in programmes if p.start_date.year == start and p.end_date <= today]
+        programme = finished[index % len(finished)] if finished else \
+            next((p for p in programmes if p.start_date.year <= start <= p.end_date.year), None)
+        if programme is not None and index % 2 == 0 and programme.end_date <= today:
+            _attend(staff, programme, cadre, today)  # this item then shows as done: the progress is real
         placement = cadre.placements.order_by("planned_start").first()
         rotation = cadre.rotation_plans.order_by("planned_date").first()
         items = [
