@@ -25,8 +25,8 @@ class Task:
     ``area`` groups lines on the page (选拔任用, 日常监督, 干部名册, 教育培养); ``tone`` is ``danger`` for
     what is overdue, ``warning`` for what is due soon, ``primary`` otherwise. ``nav`` names the
     navigation entry whose badge adds this count (``oversight``, ``selection`` …), or "".
-    ``info`` marks a line that is worth knowing but not a to-do (cadres who could be rotated): the desk
-    shows it, the navigation's total leaves it out.
+    ``info`` marks a line that is worth knowing but not a to-do today (cadres who could be rotated, how
+    far the year's talk plan or training hours have come): the desk shows it, the badges leave it out.
     """
 
     area: str
@@ -66,7 +66,7 @@ def nav_counts(tasks: list[Task]) -> dict[str, int]:
     """Return the badges of the navigation: each ``nav`` key's sum, and ``total`` of every line."""
     counts: dict[str, int] = {"total": sum(task.count for task in tasks if not task.info)}
     for task in tasks:
-        if task.nav:
+        if task.nav and not task.info:
             counts[task.nav] = counts.get(task.nav, 0) + task.count
     return counts
 

@@ -113,5 +113,5 @@ def talk_plan_left(*, user, today):
     left = coverage_queryset(user, plan, today=today).filter(plan_count__lt=plan.min_per_cadre).count()
     return [desk.Task(area=AREA, title=f"{today.year}年度谈心谈话计划尚未谈话", count=left,
                       url=reverse("oversight:talk_coverage"), hint=f"计划要求每人至少{plan.min_per_cadre}次",
-                      nav="oversight")]
+                      nav="oversight", info=True)]  # the year's progress, not today's to-do
 

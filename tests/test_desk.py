@@ -95,5 +95,6 @@ def test_nav_counts_add_lines_by_their_key():
 def test_an_informational_line_is_shown_but_left_out_of_the_totals():
     """Cadres who could be rotated are worth knowing, not a to-do: the badges do not count them."""
     tasks = [desk.Task(area="教育培养", title="岗位交流已到期待执行", count=2, url="/a", nav="training"),
-             desk.Task(area="教育培养", title="同一岗位任职满5年", count=30, url="/b", info=True)]
+             desk.Task(area="教育培养", title="同一岗位任职满5年", count=30, url="/b", info=True),
+             desk.Task(area="教育培养", title="本年度学时未达标", count=59, url="/c", nav="training", info=True)]
     assert desk.nav_counts(tasks) == {"total": 2, "training": 2}

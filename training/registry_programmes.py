@@ -60,4 +60,4 @@ def hours_short_this_year(*, user, today):
     count = shortfall_count(user, year=today.year, today=today)
     return [desk.Task(area=AREA, title="本年度学时未达标", count=count,
                       url=f"{reverse('training:hours_shortfall')}?year={today.year}", tone="warning",
-                      hint="第四季度仍可安排培训补足学时", nav="training")]
+                      hint="第四季度仍可安排培训补足学时", nav="training", info=True)]  # the year's progress
