@@ -139,10 +139,10 @@ def structure(as_of: dt.date, *, departments=None) -> dict:
 
 
 def new_posts(month: dt.date, *, departments=None) -> dict:
-    """Per level, the 科级 cadres on D whose post at that level (held on D) started in ``month``. One query.
+    """Per level, the 科级 cadres on D whose post at that level (held on D) started in ``month`` (any day of it).
 
     A cadre is counted at the level the tables count them at (正科 when holding both), so the
-    figure is part of that level's total.
+    figure is part of that level's total. One query.
     """
     as_of = month_end(month)
     first = as_of.replace(day=1)
@@ -160,11 +160,14 @@ def new_posts(month: dt.date, *, departments=None) -> dict:
 
 
 def monthly_report_figures(month: dt.date, *, departments=None) -> dict:
-    """The monthly report's figures with a fixed JSON form (REPORTS_FORMAT.md): two queries."""
+    """The figures of the monthly report with a fixed JSON form (REPORTS_FORMAT.md) for ``month`` (any day of it).
+
+    Two queries: the tables, the new posts.
+    """
     as_of = month_end(month)
     return {
         "month": f"{as_of:%Y-%m}",
         "as_of": as_of.isoformat(),
         "structure": structure(as_of, departments=departments),
-        "new_posts": new_posts(as_of, departments=departments),
+        "new_posts": new_posts(month, departments=departments),
     }
