@@ -148,7 +148,7 @@ LAYERS = [
     # 3 the work on the roster.
     ("work", ["selection", "oversight", "training", "cadre_office.dashboard"]),
     # 4 reports across all of it.
-    ("reports", ["reports"]),
+    ("reports", ["cadre_office.reports"]),
     # 5 the project: settings, URLs, WSGI, the health check (it reads the dashboard's last nightly run)
     # and the project-wide commands (seed_demo seeds every app's demo data).
     ("project", ["cadre_office.settings", "cadre_office.urls", "cadre_office.wsgi", "cadre_office.health",
