@@ -23,11 +23,10 @@ from django.utils import timezone
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_delete, tracked_save
-from cadre_office.xlsx import Column, write_xlsx
 from cadres.permissions import can_see_cadre
-from cadres.services.exports import ExportFile
 from training.models import DevelopmentPlan, PlanGap, PlanGoal, PlanItem, PlanReview, PoolMember
 from training.selectors.plans import half_label, half_start
+from training.services.exports import Column, ExportFile, export_workbook
 
 CANNOT_WRITE = "您没有制定或修改个人培养计划的权限。"
 CANNOT_REVIEW = "您没有考评个人培养计划的权限。"
@@ -296,8 +295,6 @@ def plans_export(*, actor, data, today: dt.date | None = None) -> ExportFile:
         Column("待考评", plan_value(lambda plan, p: "是" if p.review_due else ""), 8),
     ]
     heading = f"个人培养计划一览（{today:%Y-%m-%d}）"
-    content = write_xlsx(title="个人培养计划", columns=columns, rows=rows, heading=heading)
-    audit_record(Event.EXPORT, actor=actor, object_type="training.developmentplan", object_repr="个人培养计划一览",
-                 detail={"filters": {key: value for key, value in data.items() if value and key != "page"},
-                         "rows": len(rows)})
-    return ExportFile(content=content, filename=f"个人培养计划_{today:%Y%m%d}.xlsx", rows=len(rows))
+    return export_workbook(actor=actor, data=data, title="个人培养计划", heading=heading, columns=columns, rows=rows,
+                           object_type="training.developmentplan", object_repr="个人培养计划一览",
+                           filename=f"个人培养计划_{today:%Y%m%d}.xlsx")

@@ -343,15 +343,12 @@ def rotations_carry_out_due(*, actor, today: dt.date) -> tuple[int, int]:
 
 
 def _export(*, actor, data, title: str, object_type: str, columns, rows, filename: str):
-    from cadre_office.xlsx import write_xlsx
-    from cadres.services.exports import ExportFile
+    from training.services.exports import export_workbook
 
     today = timezone.localdate()
-    content = write_xlsx(title=title, columns=columns, rows=rows, heading=f"{title}（截至 {today:%Y-%m-%d}）")
-    audit_record(Event.EXPORT, actor=actor, object_type=object_type, object_repr=title,
-                 detail={"filters": {key: value for key, value in data.items() if value and key != "page"},
-                         "rows": len(rows)})
-    return ExportFile(content=content, filename=f"{filename}_{today:%Y%m%d}.xlsx", rows=len(rows))
+    return export_workbook(actor=actor, data=data, title=title, heading=f"{title}（截至 {today:%Y-%m-%d}）",
+                           columns=columns, rows=rows, object_type=object_type, object_repr=title,
+                           filename=f"{filename}_{today:%Y%m%d}.xlsx")
 
 
 def _day(value) -> str:

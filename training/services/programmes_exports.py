@@ -1,27 +1,16 @@
 """Excel exports of 理论培训: programmes, the hours table by unit, a unit's cadres, the shortfall, appointment due.
 
-Each reads through the same selector as its page (so the scope and filters are the page's), writes with
-``cadre_office.xlsx.write_xlsx`` and records one audit row (filters and number of rows), as every export does.
+Each reads through the same selector as its page (so the scope and filters are the page's) and writes with
+``training.services.exports.export_workbook``, which also records the one audit row every export has.
 """
 
 from django.core.exceptions import PermissionDenied
 
-from cadre_office.audit.services import Event, audit_record
-from cadre_office.xlsx import Column, write_xlsx
-from cadres.services.exports import ExportFile
 from training.models import TrainingSettings
 from training.selectors import programmes as selectors
+from training.services.exports import Column, ExportFile, export_workbook
 
 EXPORT_PERMISSION = "training.export_training"
-
-
-def _filters(data) -> dict:
-    return {key: value for key, value in (data or {}).items() if value and key not in ("page", "per_page")}
-
-
-def _audit(actor, what: str, object_type: str, data, rows: int, **detail) -> None:
-    audit_record(Event.EXPORT, actor=actor, object_type=object_type, object_repr=what,
-                 detail={"filters": _filters(data), "rows": rows, **detail})
 
 
 def _check(actor, permission: str) -> None:
@@ -51,9 +40,8 @@ def programmes_export(*, actor, data) -> ExportFile:
         Column("参训人数", lambda p: p.enrolled, 8),
         Column("结业人数", lambda p: p.completed, 8),
     ]
-    content = write_xlsx(title="培训项目", columns=columns, rows=rows, heading="培训项目一览")
-    _audit(actor, "培训项目", "training.trainingprogramme", data, len(rows))
-    return ExportFile(content=content, filename="培训项目.xlsx", rows=len(rows))
+    return export_workbook(actor=actor, data=data, title="培训项目", heading="培训项目一览", columns=columns, rows=rows,
+                           object_type="training.trainingprogramme", object_repr="培训项目", filename="培训项目.xlsx")
 
 
 def hours_table_export(*, actor, data) -> ExportFile:
@@ -72,9 +60,9 @@ def hours_table_export(*, actor, data) -> ExportFile:
         Column("人均学时", lambda r: _num(r["average"]), 10),
     ]
     heading = f"{year}年度干部教育培训学时统计（每人每年应完成{selectors.hours_text(required)}学时）"
-    content = write_xlsx(title="学时统计", columns=columns, rows=[*rows, totals], heading=heading)
-    _audit(actor, "培训学时统计", "training.cadreyearhours", data, len(rows), year=year)
-    return ExportFile(content=content, filename=f"培训学时统计_{year}.xlsx", rows=len(rows))
+    return export_workbook(actor=actor, data=data, title="学时统计", heading=heading, columns=columns, rows=rows,
+                           total_row=totals, object_type="training.cadreyearhours", object_repr="培训学时统计",
+                           filename=f"培训学时统计_{year}.xlsx", year=year)
 
 
 def _cadre_columns():
@@ -94,11 +82,11 @@ def hours_unit_export(*, actor, department, data) -> ExportFile:
     _check(actor, "training.view_cadreyearhours")
     year = selectors.selected_year(data)
     rows = list(selectors.cadre_hours(actor, year=year).filter(department=department))
-    content = write_xlsx(title="学时明细", columns=_cadre_columns(), rows=rows,
-                         heading=f"{department.name} {year}年度干部培训学时")
-    _audit(actor, f"培训学时明细：{department.name}", "training.cadreyearhours", data, len(rows), year=year,
-           department=department.pk)
-    return ExportFile(content=content, filename=f"培训学时_{department.name}_{year}.xlsx", rows=len(rows))
+    heading = f"{department.name} {year}年度干部培训学时"
+    return export_workbook(actor=actor, data=data, title="学时明细", heading=heading, columns=_cadre_columns(),
+                           rows=rows, object_type="training.cadreyearhours",
+                           object_repr=f"培训学时明细：{department.name}",
+                           filename=f"培训学时_{department.name}_{year}.xlsx", year=year, department=department.pk)
 
 
 def shortfall_export(*, actor, data) -> ExportFile:
@@ -106,10 +94,11 @@ def shortfall_export(*, actor, data) -> ExportFile:
     _check(actor, "training.view_cadreyearhours")
     filterset = selectors.shortfall_filterset(actor, data)
     rows = list(filterset.qs)
-    content = write_xlsx(title="学时未达标", columns=_cadre_columns(), rows=rows,
-                         heading=f"{filterset.year}年度培训学时未达标干部")
-    _audit(actor, "培训学时未达标", "training.cadreyearhours", data, len(rows), year=filterset.year)
-    return ExportFile(content=content, filename=f"培训学时未达标_{filterset.year}.xlsx", rows=len(rows))
+    heading = f"{filterset.year}年度培训学时未达标干部"
+    return export_workbook(actor=actor, data=data, title="学时未达标", heading=heading, columns=_cadre_columns(),
+                           rows=rows, object_type="training.cadreyearhours", object_repr="培训学时未达标",
+                           filename=f"培训学时未达标_{filterset.year}.xlsx",
+                           year=filterset.year)
 
 
 def appointment_due_export(*, actor, data) -> ExportFile:
@@ -124,7 +113,7 @@ def appointment_due_export(*, actor, data) -> ExportFile:
         Column("任现职时间", lambda c: c.current_post_start, 12),
         Column("任职培训期限", lambda c: c.deadline, 12),
     ]
-    content = write_xlsx(title="任职培训待完成", columns=columns, rows=rows,
-                         heading="新任科级领导干部任职培训待完成名单")
-    _audit(actor, "任职培训待完成", "training.enrolment", data, len(rows))
-    return ExportFile(content=content, filename="任职培训待完成.xlsx", rows=len(rows))
+    heading = "新任科级领导干部任职培训待完成名单"
+    return export_workbook(actor=actor, data=data, title="任职培训待完成", heading=heading, columns=columns,
+                           rows=rows, object_type="training.enrolment", object_repr="任职培训待完成",
+                           filename="任职培训待完成.xlsx")

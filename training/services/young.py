@@ -23,11 +23,10 @@ from django.utils import timezone
 
 from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import tracked_save
-from cadre_office.xlsx import Column, write_xlsx
 from cadres.permissions import can_see_cadre
-from cadres.services.exports import ExportFile
 from training.models import Nomination, PoolMember, YoungCadreRound
 from training.selectors import young as selectors
+from training.services.exports import Column, ExportFile, export_workbook
 
 # Rounds.
 CANNOT_MANAGE_ROUNDS = "您没有管理年轻干部选育的权限。"
@@ -279,10 +278,6 @@ def pool_leave_by_decision(*, actor, cadre, decision) -> PoolMember | None:
 # --- exports ------------------------------------------------------------------------------------------
 
 
-def _filters(data) -> dict:
-    return {key: value for key, value in data.items() if value and key != "page"}
-
-
 def nominations_export(*, actor, round_: YoungCadreRound, data) -> ExportFile:
     """Return the round's nominations ``actor`` may see, filtered by ``data``, as a workbook; audited."""
     rows = list(selectors.nomination_filterset(actor, round_, data).qs)
@@ -301,10 +296,9 @@ def nominations_export(*, actor, round_: YoungCadreRound, data) -> ExportFile:
         Column("审批意见", lambda n: n.decision_reason, 24, wrap=True),
     ]
     heading = f"{round_.name}推荐人选（年龄计算至{selectors.reference_date(round_.year):%Y-%m-%d}）"
-    content = write_xlsx(title="推荐人选", columns=columns, rows=rows, heading=heading)
-    audit_record(Event.EXPORT, actor=actor, object_type="training.nomination", object_repr=f"{round_.name}推荐人选",
-                 detail={"filters": _filters(data), "rows": len(rows), "year": round_.year})
-    return ExportFile(content=content, filename=f"年轻干部推荐人选_{round_.year}.xlsx", rows=len(rows))
+    return export_workbook(actor=actor, data=data, title="推荐人选", heading=heading, columns=columns, rows=rows,
+                           object_type="training.nomination", object_repr=f"{round_.name}推荐人选",
+                           filename=f"年轻干部推荐人选_{round_.year}.xlsx", year=round_.year)
 
 
 def pool_export(*, actor, data) -> ExportFile:
@@ -324,7 +318,5 @@ def pool_export(*, actor, data) -> ExportFile:
         Column("出库原因", lambda m: m.left_reason, 30, wrap=True),
     ]
     heading = f"后备干部库（截至{timezone.localdate():%Y-%m-%d}）"
-    content = write_xlsx(title="后备干部库", columns=columns, rows=rows, heading=heading)
-    audit_record(Event.EXPORT, actor=actor, object_type="training.poolmember", object_repr="后备干部库",
-                 detail={"filters": _filters(data), "rows": len(rows)})
-    return ExportFile(content=content, filename="后备干部库.xlsx", rows=len(rows))
+    return export_workbook(actor=actor, data=data, title="后备干部库", heading=heading, columns=columns, rows=rows,
+                           object_type="training.poolmember", object_repr="后备干部库", filename="后备干部库.xlsx")
