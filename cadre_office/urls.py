@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("cadre_office.dashboard.urls")),
     path("selection/", include("selection.urls")),
     path("training/", include("training.urls")),
+    path("reports/", include("cadre_office.reports.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

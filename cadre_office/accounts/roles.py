@@ -121,20 +121,30 @@ TRAINING_WRITE = [f"training.{action}_{model}" for model in TRAINING_MODELS if m
 TRAINING_LEADER = [*TRAINING_READ, "training.decide_nomination", "training.review_plan", "training.export_training"]
 TRAINING_DEPARTMENT_HEAD = [*TRAINING_READ, "training.nominate", "training.export_training"]
 
+# Reports (报表): the monthly report's archive, the appointment form (任免审批表) and its LRMX file, and
+# the dashboard's briefing exports. Department heads read the reports of their own units only.
+REPORTS_PERSONNEL = ["reports.view_monthlyreport", "reports.run_monthlyreport", "reports.submit_monthlyreport",
+                     "reports.view_lrmximport", "reports.export_appointment_form", "reports.import_lrmx",
+                     "dashboard.export_dashboard"]
+REPORTS_LEADER = ["reports.view_monthlyreport", "reports.export_appointment_form", "dashboard.export_dashboard"]
+REPORTS_DEPARTMENT_HEAD = ["reports.view_monthlyreport", "dashboard.export_dashboard"]
+
 ROLE_PERMISSIONS = {
     # Maintain the roster and every record of it, bureau-wide, and the plan's targets.
     Role.PERSONNEL: CADRE_READ + CADRE_WRITE + DEPARTMENT_WRITE + QUOTA_WRITE + DASHBOARD_READ + DASHBOARD_WRITE
     + SELECTION_READ + SELECTION_RUN + OVERSIGHT_RECORDS + ADJUSTMENT_READ + ADJUSTMENT_WRITE + [
         "cadres.view_all_cadres", "cadres.view_full_id_number", "cadres.import_roster", "cadres.export_roster",
-    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE + POINTS_TALKS_PERSONNEL + TRAINING_READ + TRAINING_WRITE,
+    ] + INSPECTION_READ + INSPECTION_WRITE + FILING_HANDLE + POINTS_TALKS_PERSONNEL + TRAINING_READ + TRAINING_WRITE
+    + REPORTS_PERSONNEL,
     # Read everything in their charge (the whole bureau); selection gates come with the workflow.
     Role.LEADER: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                   "cadres.export_roster", "selection.decide_selection", "selection.view_all_selection",
-                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition", *POINTS_TALKS_LEADER, *TRAINING_LEADER],
+                  *INSPECTION_READ, *FILING_READ, "oversight.view_petition", *POINTS_TALKS_LEADER, *TRAINING_LEADER,
+                  *REPORTS_LEADER],
     # Read their own department's cadres: scope comes from per-department grants, not from this group.
     Role.DEPARTMENT_HEAD: [*CADRE_READ, *DASHBOARD_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.export_roster",
                            *INSPECTION_UNIT, *FILING_READ, "oversight.add_filing", *POINTS_TALKS_DEPARTMENT_HEAD,
-                           *TRAINING_DEPARTMENT_HEAD],
+                           *TRAINING_DEPARTMENT_HEAD, *REPORTS_DEPARTMENT_HEAD],
     # Read cadres' records for the steps and filings addressed to discipline inspection.
     Role.DISCIPLINE: [*CADRE_READ, *SELECTION_READ, *ADJUSTMENT_READ, "cadres.view_all_cadres",
                       "selection.decide_selection", "oversight.view_annualappraisal", "oversight.view_disciplineaction",
@@ -150,7 +160,8 @@ ROLE_PERMISSIONS = {
 # What lets a role read full ID numbers or take personal data out of the system. A later report
 # download that carries personal data belongs here too: the role holding it then needs a second factor.
 PERSONAL_DATA_PERMISSIONS = frozenset({"cadres.view_full_id_number", "cadres.export_roster", "audit.export_auditevent",
-                                       "training.export_training"})
+                                       "training.export_training", "reports.view_monthlyreport",
+                                       "reports.export_appointment_form", "dashboard.export_dashboard"})
 
 # Derived from the table above, never listed by hand: today 人事干部, 局领导, 科室负责人, 审计管理员.
 SENSITIVE_ROLES = frozenset(

@@ -90,6 +90,7 @@ class Snapshot(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "看板快照"
         ordering = ["-as_of"]
+        permissions = [("export_dashboard", "导出看板和下钻名单")]
         constraints = [models.UniqueConstraint(fields=["plan", "as_of"], name="snapshot_unique_plan_date")]
 
     def __str__(self):

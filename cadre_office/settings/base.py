@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "oversight",
     "training",
     "selection",
+    "cadre_office.reports",
 ]
 
 MIDDLEWARE = [
