@@ -175,4 +175,4 @@ def drilldown_export(*, actor, cadres, title: str, list_label: str, as_of: dt.da
     audit_record(Event.EXPORT, actor=actor, object_type="cadres.cadre", object_repr=list_label, detail={
         "report": f"结构看板名单：{title}（统计时点 {as_of:%Y-%m-%d}，统计范围：{scope_label}）",
         "rows": export.row_count, "full_id_number": full_id})
-    return ExportFile(content=content, filename=f"看板名单_{as_of:%Y%m%d}.xlsx", rows=export.row_count)
+    return ExportFile(content=content, filename=f"看板名单_{title}_{as_of:%Y%m%d}.xlsx", rows=export.row_count)
