@@ -275,6 +275,17 @@ MATRIX = [
     # The age ladder is the dashboard's: read by those who read it.
     ("age ladder", "get", lambda w: reverse("dashboard:age_ladder"),
      {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    # The dashboard for briefings: printed and exported by those with dashboard.export_dashboard (科室负责人:
+    # their units' figures and cadres only, tests/dashboard/test_briefing.py); the files need a stored date.
+    ("dashboard print view", "get", lambda w: reverse("dashboard:print"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("dashboard cards export", "get", lambda w: _dashboard_stored(w, "dashboard:export"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("dashboard cards PDF", "get", lambda w: _dashboard_stored(w, "dashboard:export_pdf"),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
+    ("dashboard drill-down export", "get",
+     lambda w: reverse("dashboard:drilldown_export", args=["female", "denominator"]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 200}),
     ("民主测评 of other department's", "get",
      lambda w: reverse("oversight:recognition_create", args=[w["other"][0].pk]), {"人事干部": 200, "科室负责人": 404}),
     # 定期考察: 平时考核 grids by unit (heads enter their own, 404 elsewhere), 年度考核, settings, 考察 visits.
@@ -489,6 +500,14 @@ def _plans_plan(world, which="other"):
     member = _plans_member(world, which)
     return getattr(member, "plan", None) or plan_create(
         actor=world["users"]["人事干部"], member=member, start_year=2026, end_year=2028, direction="综合管理")
+
+
+def _dashboard_stored(world, name):
+    """The URL ``name`` of the dashboard, once today's figures are stored (the row's savepoint drops them)."""
+    from cadre_office.dashboard.services import snapshot_compute
+
+    snapshot_compute(as_of=dt.date.today())
+    return reverse(name)
 
 
 def _grid(world, unit, action=""):

@@ -70,10 +70,24 @@ def _cadre_timeline(_):
     return reverse("oversight:cadre_timeline_pdf", args=[cadre.pk]), staff, cadre
 
 
+def _dashboard_briefing(_):
+    """The dashboard's cards for a briefing, on a stored date, printed by a leader."""
+    import datetime as dt
+
+    from cadre_office.dashboard.services import snapshot_compute
+    from tests.factories import PostFactory
+
+    cadre = CadreFactory(department=DepartmentFactory(name="办公室"), gender="2")
+    PostFactory(cadre=cadre, department=cadre.department, level="52", start_date=dt.date(2020, 1, 1))
+    snapshot = snapshot_compute(as_of=dt.date(2026, 6, 30))
+    return reverse("dashboard:export_pdf") + "?as_of=2026-06-30", role_user("局领导"), snapshot
+
+
 # URL name -> a function returning (url, a user allowed to download it, the audited object).
 PDF_CASES = {
     "selection:case_record_pdf": _case_record,
     "oversight:cadre_timeline_pdf": _cadre_timeline,
+    "dashboard:export_pdf": _dashboard_briefing,
 }
 
 

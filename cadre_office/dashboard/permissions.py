@@ -16,6 +16,7 @@ RECOMPUTE = "dashboard.recompute_dashboard"
 CHANGE_TARGET = "dashboard.change_target"
 ADD_PLAN = "dashboard.add_plan"
 CHANGE_PLAN = "dashboard.change_plan"
+EXPORT = "dashboard.export_dashboard"  # the print view, the cards' workbook and PDF, the drill-down workbooks
 
 BUREAU_LABEL = "全局"
 NO_DEPARTMENT_LABEL = "未授权任何单位"
@@ -58,6 +59,10 @@ def can_change_plan(user) -> bool:
 
 def can_add_plan(user) -> bool:
     return user.has_perm(ADD_PLAN)
+
+
+def can_export(user) -> bool:
+    return user.has_perm(EXPORT)
 
 
 def figure_scope(user) -> Scope:

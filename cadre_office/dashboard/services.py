@@ -1,4 +1,4 @@
-"""Computing and storing the dashboard's snapshots, running recompute jobs; editing targets.
+"""Computing and storing the dashboard's snapshots, running recompute jobs; editing targets; exports.
 
 The tasks (``tasks.py``) call these; these never import the tasks: sending a task once a
 transaction commits is the tasks module's own (``tasks.recompute_job_queue``,
@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadre_office.audit.services import Event, audit_record
-from cadre_office.dashboard import figures
+from cadre_office.dashboard import figures, reports
 from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
 from cadre_office.history import tracked_save
 from cadre_office.jobs import JOB_TIMED_OUT, is_stale, stale_before
+from cadres.permissions import can_see_full_id_number
+from cadres.services.exports import ExportFile
 
 
 def plan_for(day: dt.date) -> Plan | None:
@@ -147,3 +149,30 @@ def target_update(*, actor, target: Target, goal, age_max, name: str | None = No
         "from": before, "to": {"goal": str(goal) if goal is not None else "", "age_max": age_max},
     })
     return target
+
+
+# --- exports for briefings ------------------------------------------------------------------------
+
+
+def briefing_export(*, actor, briefing) -> ExportFile:
+    """Return the briefing's cards (``selectors.briefing``) as a workbook and record the export on its snapshot."""
+    content = reports.briefing_workbook(briefing)
+    audit_record(Event.EXPORT, actor=actor, obj=briefing.snapshot, detail={
+        "report": f"结构看板（统计范围：{briefing.scope.label}）", "targets": len(briefing.cards)})
+    return ExportFile(content=content, filename=f"结构看板_{briefing.as_of:%Y%m%d}.xlsx", rows=len(briefing.cards))
+
+
+def drilldown_export(*, actor, cadres, title: str, list_label: str, as_of: dt.date, scope_label: str,
+                     plan_end: dt.date | None = None) -> ExportFile:
+    """Return a drill-down list (the page's queryset ``cadres``, every row) as a workbook; audit it.
+
+    Full ID numbers (and birth dates) only for those who may see them, as the roster's export. The audit
+    row names the target, the list, the statistics date and the scope, with the row count.
+    """
+    full_id = can_see_full_id_number(actor)
+    export = reports.DrilldownExport(cadres, full_id=full_id, as_of=as_of, plan_end=plan_end)
+    content = export.render(heading=f"{list_label}（{title}）　统计时点 {as_of:%Y-%m-%d}　统计范围 {scope_label}")
+    audit_record(Event.EXPORT, actor=actor, object_type="cadres.cadre", object_repr=list_label, detail={
+        "report": f"结构看板名单：{title}（统计时点 {as_of:%Y-%m-%d}，统计范围：{scope_label}）",
+        "rows": export.row_count, "full_id_number": full_id})
+    return ExportFile(content=content, filename=f"看板名单_{title}_{as_of:%Y%m%d}.xlsx", rows=export.row_count)

@@ -4,11 +4,12 @@ Thin views: each parses its input, calls a selector or a service, and renders or
 """
 
 import datetime as dt
+import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +17,12 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView, View
 
-from cadre_office.dashboard import permissions, plans, selectors, services, tasks
+from cadre_office.dashboard import permissions, plans, reports, selectors, services, tasks
 from cadre_office.dashboard.forms import AsOfForm, LadderDayForm, PlanForm, RecomputeForm, TargetForm
 from cadre_office.dashboard.models import Plan, RecomputeJob
 from cadre_office.dashboard.selectors.ladder import age_ladder
 from cadre_office.dates import add_years
+from cadre_office.pdf import PdfDownloadMixin
 from cadre_office.sessions import PassiveViewMixin
 
 NO_PLAN = "尚未设置实施意见（规划），无法计算。"
@@ -28,6 +30,8 @@ RECOMPUTE_DONE = "统计时点 {date} 的数据已重新计算。"
 TARGETS_SAVED = "结构目标已保存。"
 TARGETS_UNCHANGED = "结构目标没有变化。"
 PLAN_SAVED = "实施意见已保存。"
+NOTHING_STORED = "尚未生成统计数据，无法打印或导出。"
+BRIEFING_TITLE = reports.BRIEFING_TITLE
 PLAN_CREATED = "已新增实施意见“{name}”，并沿用了原有的结构目标，可在下方调整。"
 
 
@@ -110,13 +114,8 @@ class TrendView(TargetMixin, TemplateView):
                                         scope=permissions.figure_scope(self.request.user), **kwargs)
 
 
-class DrilldownView(TargetMixin, ListView):
-    """The cadres behind a numerator, a denominator or the ageing-out count, computed live in the user's scope."""
-
-    permission_required = (permissions.VIEW, "cadres.view_cadre")
-    template_name = "dashboard/drilldown.html"
-    context_object_name = "cadres"
-    paginate_by = 100
+class DrilldownMixin(TargetMixin):
+    """The list behind a numerator, a denominator or the ageing-out count, on ?as_of (else the latest date)."""
 
     @cached_property
     def as_of(self):
@@ -125,32 +124,127 @@ class DrilldownView(TargetMixin, ListView):
         latest = self.plan.snapshots.order_by("-as_of").values_list("as_of", flat=True).first()
         return latest or self.today
 
-    def get_queryset(self):
+    @cached_property
+    def part(self) -> str:
         part = self.kwargs["part"]
         if part not in selectors.PARTS or not selectors.has_part(self.target, part):
             raise Http404("没有这份名单")
+        return part
+
+    def drilldown_queryset(self):
         return selectors.drilldown_cadres(self.request.user, plan=self.plan, targets=self.targets,
-                                          target=self.target, part=part, day=self.as_of)
+                                          target=self.target, part=self.part, day=self.as_of)
+
+
+class DrilldownView(DrilldownMixin, ListView):
+    """The cadres behind a numerator, a denominator or the ageing-out count, computed live in the user's scope."""
+
+    permission_required = (permissions.VIEW, "cadres.view_cadre")
+    template_name = "dashboard/drilldown.html"
+    context_object_name = "cadres"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return self.drilldown_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        part = self.kwargs["part"]
+        part = self.part
         scope = permissions.figure_scope(self.request.user)
         stored = selectors.stored_figure(scope, plan=self.plan, day=self.as_of, code=self.target.code)
         stored_count = None
         if stored is not None and part != selectors.AGING_OUT:
             stored_count = stored[0] if part == selectors.NUMERATOR else (stored[1] or 0)
         count = context["paginator"].count
+        query_string = urlencode({"as_of": f"{self.as_of:%Y-%m-%d}"})
         context.update(
             plan=self.plan, target=self.target, part=part, as_of=self.as_of,
             part_label=selectors.part_label(self.target, part, self.plan), scope=scope,
             count=count, stored_count=stored_count, stored_differs=stored_count is not None and stored_count != count,
             parts=[(p, selectors.part_label(self.target, p, self.plan)) for p in selectors.PARTS
                    if selectors.has_part(self.target, p)],
-            query_string=urlencode({"as_of": f"{self.as_of:%Y-%m-%d}"}),
+            query_string=query_string,
             show_end_age=part == selectors.AGING_OUT,
+            export_url=(f"{reverse('dashboard:drilldown_export', args=[self.target.code, part])}?{query_string}"
+                        if permissions.can_export(self.request.user) else ""),
         )
         return context
+
+
+class DrilldownExportView(DrilldownMixin, View):
+    """The drill-down list as a workbook: the page's rows, filters and scope, every row (audited)."""
+
+    permission_required = (permissions.VIEW, "cadres.view_cadre", permissions.EXPORT)
+
+    def get(self, request, code, part):
+        which = {selectors.NUMERATOR: "分子", selectors.DENOMINATOR: "分母"}.get(self.part, "至规划期末将超龄人员")
+        export = services.drilldown_export(
+            actor=request.user, cadres=self.drilldown_queryset(), title=f"{self.target.name}·{which}",
+            list_label=selectors.part_label(self.target, self.part, self.plan), as_of=self.as_of,
+            scope_label=permissions.figure_scope(request.user).label,
+            plan_end=self.plan.end_date if self.part == selectors.AGING_OUT else None)
+        return FileResponse(io.BytesIO(export.content), as_attachment=True, content_type=export.content_type,
+                            filename=export.filename)
+
+
+# --- briefings: the print view and the cards' files ------------------------------------------------
+
+
+class BriefingMixin(DashboardMixin):
+    """The dashboard of ?as_of (else the latest stored date) for a briefing; for those who may export it."""
+
+    permission_required = (permissions.VIEW, permissions.EXPORT)
+
+    @cached_property
+    def briefing(self):
+        return selectors.briefing(self.request.user, today=self.today, as_of=self.requested_as_of)
+
+    def stored_briefing(self):
+        """The briefing, or 404 where nothing is stored to print (no plan, or not computed yet)."""
+        if self.briefing.snapshot is None:
+            raise Http404(NOTHING_STORED)
+        return self.briefing
+
+    def file_query(self) -> str:
+        return urlencode({"as_of": f"{self.briefing.as_of:%Y-%m-%d}"}) if self.briefing.snapshot else ""
+
+
+class BriefingPrintView(BriefingMixin, TemplateView):
+    """The cards on A4 landscape for a briefing: no navigation, black on white, a 打印 button."""
+
+    template_name = "dashboard/print.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(briefing=self.briefing, file_query=self.file_query(), title=BRIEFING_TITLE,
+                                        printed_at=timezone.localtime(), **kwargs)
+
+
+class BriefingExcelView(BriefingMixin, View):
+    """The cards as a workbook (audited): the print view's figures, one line per target."""
+
+    def get(self, request):
+        export = services.briefing_export(actor=request.user, briefing=self.stored_briefing())
+        return FileResponse(io.BytesIO(export.content), as_attachment=True, content_type=export.content_type,
+                            filename=export.filename)
+
+
+class BriefingPdfView(BriefingMixin, PdfDownloadMixin, View):
+    """The cards as a PDF (WeasyPrint, audited as a download of the snapshot): the print view's sheet."""
+
+    @property
+    def pdf_report_name(self) -> str:
+        return f"结构看板（统计范围：{self.briefing.scope.label}）"
+
+    def pdf_object(self):
+        return self.stored_briefing().snapshot
+
+    def pdf_filename(self, snapshot) -> str:
+        return f"结构看板_{snapshot.as_of:%Y%m%d}.pdf"
+
+    def pdf_content(self, snapshot) -> bytes:
+        user = self.request.user
+        return reports.briefing_pdf(self.briefing, printed_at=timezone.localtime(),
+                                    printer=user.get_full_name() or user.get_username())
 
 
 # --- recomputing ---------------------------------------------------------------------------------
