@@ -94,6 +94,8 @@ def _write_part(workbook: Workbook, content: ReportContent, part: Part) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
     span = len(widths)
     last = get_column_letter(span)
+    # Before the first row: a write-only sheet writes its properties (fit to page) when rows start.
+    print_setup(sheet, title_rows="1:2", landscape=sum(widths) > PORTRAIT_MAX_WIDTH)
     sheet.append([styled_cell(sheet, content.title, font=TITLE, alignment=CENTER)])
     sheet.append([styled_cell(sheet, f"报送单位：{content.bureau}（{content.scope_label}）    "
                                      f"统计时点：{content.as_of:%Y-%m-%d}", font=PLAIN)])
@@ -109,7 +111,7 @@ def _write_part(workbook: Workbook, content: ReportContent, part: Part) -> None:
     for row in (1, 2):
         sheet.merged_cells.add(f"A{row}:{last}{row}")
     sheet.row_dimensions[1].height = 24
-    print_setup(sheet, title_rows="1:2", landscape=sum(widths) > PORTRAIT_MAX_WIDTH, print_area=f"A1:{last}{rows}")
+    sheet.print_area = f"A1:{last}{rows}"
 
 
 def write_workbook(content: ReportContent) -> bytes:
