@@ -153,11 +153,13 @@ def targets_part(as_of: dt.date, scope: Scope) -> Part:
     """
     plan = plan_for(as_of)
     trend_days = [month_end(add_months(as_of, -n)) for n in range(TREND_MONTHS - 1, -1, -1)]
-    columns = [Col("目标", 34), Col("目标值", 9), Col("实际", 9), Col("分子/分母", 11), Col("是否达标", 10),
-               Col("较上月末", 14)]
+    # Percentages and counts shown as text ("35.0%", "14/43"): right-aligned as numbers, never summed.
+    columns = [Col("目标", 34), Col("目标值", 9, True), Col("实际", 9, True), Col("分子/分母", 11, True),
+               Col("是否达标", 10), Col("较上月末", 14, True)]
     table = Table(f"表5 结构目标完成情况（{as_of:%Y-%m-%d}）", columns, empty="未设定实施意见（规划）。")
     trend = Table(f"表6 近{TREND_MONTHS}个月月末趋势",
-                  [Col("目标", 34)] + [Col(f"{day:%Y-%m}", 9) for day in trend_days], empty="未设定实施意见（规划）。")
+                  [Col("目标", 34)] + [Col(f"{day:%Y-%m}", 9, True) for day in trend_days],
+                  empty="未设定实施意见（规划）。")
     if plan is None:
         return Part("二", "结构目标完成情况", "目标完成情况", [table, trend])
     targets = list(plan.targets.order_by("sort_order", "id"))

@@ -97,8 +97,9 @@ def _write_part(workbook: Workbook, content: ReportContent, part: Part) -> None:
     # Before the first row: a write-only sheet writes its properties (fit to page) when rows start.
     print_setup(sheet, title_rows="1:2", landscape=sum(widths) > PORTRAIT_MAX_WIDTH)
     sheet.append([styled_cell(sheet, content.title, font=TITLE, alignment=CENTER)])
+    recipient = f"    报送：{content.recipient}" if content.recipient else ""
     sheet.append([styled_cell(sheet, f"报送单位：{content.bureau}（{content.scope_label}）    "
-                                     f"统计时点：{content.as_of:%Y-%m-%d}", font=PLAIN)])
+                                     f"统计时点：{content.as_of:%Y-%m-%d}{recipient}", font=PLAIN)])
     sheet.append([styled_cell(sheet, part.heading, font=BOLD)])
     rows = 3
     for line in part.lines:
