@@ -207,7 +207,7 @@ def targets_part(as_of: dt.date, scope: Scope) -> Part:
 def changes_part(first: dt.date, as_of: dt.date, scope: Scope) -> Part:
     """New posts, removals, retirements, transfers in and out during M (lists bounded by the month's events)."""
     cadres = scope.cadres()
-    posts = (PostAssignment.objects.filter(level__in=SECTION_LEVELS, cadre__in=cadres)
+    posts = (PostAssignment.objects.filter(scope.q("cadre__"), level__in=SECTION_LEVELS)
              .filter(Q(start_date__range=(first, as_of)) | Q(end_date__range=(first, as_of)))
              .values_list("cadre__name", "department_id", "title", "level", "start_date", "end_date")
              .order_by("start_date", "cadre__name_pinyin", "pk"))
@@ -355,7 +355,7 @@ def oversight_part(first: dt.date, as_of: dt.date, scope: Scope) -> Part:
     cadre_scope = scope.q("cadre__")
     history = AnnualAppraisal.history.model
     annual = dict(history.objects.filter(history_type="+", history_date__gte=start, history_date__lt=end)
-                  .filter(cadre_id__in=scope.cadres().values("pk")).order_by().values_list("grade")
+                  .filter(scope.q("cadre__")).order_by().values_list("grade")
                   .annotate(n=Count("history_id")))
     quarterly = dict(QuarterlyGrade.objects.filter(cadre_scope, review__confirmed_at__gte=start,
                                                    review__confirmed_at__lt=end)

@@ -53,9 +53,9 @@ def _value(value):
     return value
 
 
-def _write_table(sheet, table: Table) -> int:
-    """Append ``table``; return how many rows it took."""
-    sheet.append([styled_cell(sheet, table.title, font=BOLD)])
+def _write_table(sheet, table: Table, title: str = "") -> int:
+    """Append ``table`` (under ``title``, else its own); return how many rows it took."""
+    sheet.append([styled_cell(sheet, title or table.title, font=BOLD)])
     sheet.append([styled_cell(sheet, column.header, font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BOX)
                   for column in table.columns])
     used = 2
@@ -94,21 +94,31 @@ def _write_part(workbook: Workbook, content: ReportContent, part: Part) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
     span = len(widths)
     last = get_column_letter(span)
+    # A part of one table (a long list) prints its header row on every page: the heading and the table's
+    # title share row 3, the header is row 4, the summary follows the table. Other parts repeat rows 1–2.
+    single = len(part.tables) == 1
     # Before the first row: a write-only sheet writes its properties (fit to page) when rows start.
-    print_setup(sheet, title_rows="1:2", landscape=sum(widths) > PORTRAIT_MAX_WIDTH)
+    print_setup(sheet, title_rows="1:4" if single else "1:2", landscape=sum(widths) > PORTRAIT_MAX_WIDTH)
     sheet.append([styled_cell(sheet, content.title, font=TITLE, alignment=CENTER)])
     recipient = f"    报送：{content.recipient}" if content.recipient else ""
     sheet.append([styled_cell(sheet, f"报送单位：{content.bureau}（{content.scope_label}）    "
                                      f"统计时点：{content.as_of:%Y-%m-%d}{recipient}", font=PLAIN)])
-    sheet.append([styled_cell(sheet, part.heading, font=BOLD)])
-    rows = 3
-    for line in part.lines:
-        sheet.append([styled_cell(sheet, line, font=PLAIN)])
+    rows = 2
+    if single:
+        rows += _write_table(sheet, part.tables[0], title=f"{part.heading}    {part.tables[0].title}")
+        for line in part.lines:
+            sheet.append([styled_cell(sheet, line, font=PLAIN)])
+            rows += 1
+    else:
+        sheet.append([styled_cell(sheet, part.heading, font=BOLD)])
         rows += 1
-    sheet.append([])
-    rows += 1
-    for table in part.tables:
-        rows += _write_table(sheet, table)
+        for line in part.lines:
+            sheet.append([styled_cell(sheet, line, font=PLAIN)])
+            rows += 1
+        sheet.append([])
+        rows += 1
+        for table in part.tables:
+            rows += _write_table(sheet, table)
     for row in (1, 2):
         sheet.merged_cells.add(f"A{row}:{last}{row}")
     sheet.row_dimensions[1].height = 24
