@@ -302,10 +302,38 @@ def _roster(n: int, department):
 def test_the_query_count_does_not_grow_with_the_roster(bureau, django_assert_num_queries, extra):
     _roster(extra, bureau["乙"])
     figures = monthly_report_figures(MONTH)
-    # 2 figures; 1 units; targets: the plan (1, in force on D), its targets (1), their params (1), one grouped
-    # count per month-end (6); changes: posts (1), left service (1), history moves (1); retirement (1);
+    # 2 figures; 1 units; targets: the plan (1, in force on D), its targets (1), their params (1), the stored
+    # snapshots of the month-ends (1, none here), one grouped count per month-end without one (6);
+    # changes: posts (1), left service (1), history moves (1); retirement (1);
     # selection: cases (1), the current template (1), its steps (1); oversight: appraisals (1), quarterly
     # grades (1), talks (1), flags (1), decisions (1), filings (1); training: settings (1), hours by unit (1).
-    with django_assert_num_queries(2 + 25):
+    with django_assert_num_queries(2 + 26):
         built = build_files(MONTH)
     assert built.figures == figures
+
+
+def test_stored_month_end_snapshots_are_read_instead_of_recounted(bureau, django_assert_num_queries):
+    from cadre_office.dashboard.services import snapshot_compute
+
+    live = report_content(MONTH, figures=monthly_report_figures(MONTH), departments=[bureau["甲"]])
+    for back in range(6):
+        snapshot_compute(as_of=month_end((MONTH - dt.timedelta(days=28 * back)).replace(day=1)))
+    figures = monthly_report_figures(MONTH, departments=[bureau["甲"]])
+    # As above, but the six counts are one query of the stored figures.
+    with django_assert_num_queries(1 + 3 + 1 + 1 + 3 + 1 + 3 + 6 + 2):
+        stored = report_content(MONTH, figures=figures, departments=[bureau["甲"]])
+    assert stored.part("目标完成情况").tables[0].rows == live.part("目标完成情况").tables[0].rows
+    assert stored.part("目标完成情况").tables[1].rows == live.part("目标完成情况").tables[1].rows
+
+
+def test_the_pdf_lists_the_first_rows_of_a_very_long_list_and_the_workbook_all(bureau, tmp_path, monkeypatch):
+    from cadre_office.reports.monthly import tree
+
+    monkeypatch.setattr(tree, "PDF_ROW_LIMIT", 2)
+    section_cadre(FU, department=bureau["乙"], name="乙到龄", birth_date=dt.date(1966, 8, 1))
+    built = build_files(MONTH)
+    text = "\n".join(pdf_text(built.pdf, tmp_path))
+    assert "以下从略：共 3 人（条），本文件列出前 2 条" in text
+    _, _, data, _ = next(tables(workbook(built.xlsx)["退休到龄"]))
+    assert len(data) == 3
+    assert "年龄段" in text and "56岁及以上" in text  # the tables of figures are never cut

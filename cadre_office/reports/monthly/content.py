@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, 
 from django.utils import timezone
 
 from cadre_office.dashboard import figures as dashboard_figures
-from cadre_office.dashboard.models import Target
+from cadre_office.dashboard.models import Figure, Snapshot, Target
 from cadre_office.dashboard.selectors.cards import met, percent, ratio
 from cadre_office.dashboard.services import plan_for, target_params
 from cadre_office.reports.monthly.tree import Col, Part, ReportContent, Table
@@ -145,6 +145,25 @@ def _status_text(goal, reached: bool | None) -> str:
     return "暂无数据" if reached is None else ("已达标" if reached else "未达标")
 
 
+def _stored_counts(plan, days: list[dt.date], scope: Scope) -> dict[dt.date, dict[str, tuple]]:
+    """The dashboard's stored figures (its nightly snapshots) of ``days`` for the scope: two queries.
+
+    A month-end the dashboard has stored is read, not recounted, so the report shows what the dashboard
+    showed for that date; the days without a snapshot are computed by the caller.
+    """
+    stored = set(Snapshot.objects.filter(plan=plan, as_of__in=days).values_list("as_of", flat=True))
+    if not stored:
+        return {}
+    rows = (Figure.objects.filter(snapshot__plan=plan, snapshot__as_of__in=stored)
+            .filter(Q(department__isnull=True) if scope.departments is None else scope.q())
+            .order_by().values_list("snapshot__as_of", "code")
+            .annotate(n=Sum("numerator"), d=Sum("denominator")))
+    counts = {day: {} for day in stored}
+    for day, code, numerator, denominator in rows:
+        counts[day][code] = (numerator or 0, denominator or 0)
+    return counts
+
+
 def targets_part(as_of: dt.date, scope: Scope) -> Part:
     """Each target of the plan in force on D: actual, goal, met, change since last month's end, 6 month-ends.
 
@@ -164,8 +183,10 @@ def targets_part(as_of: dt.date, scope: Scope) -> Part:
         return Part("二", "结构目标完成情况", "目标完成情况", [table, trend])
     targets = list(plan.targets.order_by("sort_order", "id"))
     params = target_params(plan)
-    counts_by_day = {}
+    counts_by_day = _stored_counts(plan, trend_days, scope)  # the rest computed as the dashboard computes
     for day in trend_days:
+        if day in counts_by_day:
+            continue
         bureau, by_department = dashboard_figures.compute(day, params)
         if scope.departments is None:
             counts_by_day[day] = {code: (c.numerator, c.denominator) for code, c in bureau.items()}
@@ -240,12 +261,12 @@ def changes_part(first: dt.date, as_of: dt.date, scope: Scope) -> Part:
                     [[label, len(rows)] for label, rows in kinds])
     return Part("三", "队伍变化情况", "队伍变化", [
         summary,
-        Table("表8 新任科级职务", person, new),
-        Table("表9 免去科级职务", person, removed),
-        Table("表10 退休", status_columns, retired, note="日期为退休之日（自该日起不再在职）。"),
-        Table("表11 调入", move_columns, moved_in),
-        Table("表12 调出", move_columns, transferred_out),
-        Table("表13 内部调整单位", move_columns, moved_within),
+        Table("表8 新任科级职务", person, new, listing=True),
+        Table("表9 免去科级职务", person, removed, listing=True),
+        Table("表10 退休", status_columns, retired, listing=True, note="日期为退休之日（自该日起不再在职）。"),
+        Table("表11 调入", move_columns, moved_in, listing=True),
+        Table("表12 调出", move_columns, transferred_out, listing=True),
+        Table("表13 内部调整单位", move_columns, moved_within, listing=True),
     ], lines=["本月" + "，".join(f"{label} {len(rows)} 人次" for label, rows in kinds) + "。"])
 
 
@@ -287,7 +308,8 @@ def retirement_part(as_of: dt.date, scope: Scope) -> Part:
         "name", "gender", "birth_date", "department_id", "current_post_title", "current_level")
     table = Table(f"表14 {RETIREMENT_MONTHS}个月内到龄退休人员（已超期的在前）",
                   [Col("序号", 6, True), Col("姓名", 10), Col("性别", 6), Col("出生年月", 10), Col("单位", 24),
-                   Col("现任职务", 24), Col("法定退休时间", 12), Col("距退休", 14)], empty="无。")
+                   Col("现任职务", 24), Col("法定退休时间", 12), Col("距退休", 14)], empty="无。",
+                  listing=True)
     overdue = 0
     for index, (name, gender, birth, department_id, post, level) in enumerate(rows, start=1):
         seen = outlook(birth, gender, as_of)
@@ -340,9 +362,10 @@ def selection_part(first: dt.date, as_of: dt.date, scope: Scope) -> Part:
                     Col("方式", 10)]
     return Part("五", "选拔任用工作情况", "选拔任用", [
         steps,
-        Table("表16 本月启动", [*case_columns, Col("启动日期", 11)], opened),
-        Table("表17 进行中", [*case_columns, Col("当前步骤", 24), Col("状态", 8)], progressing, empty="无。"),
-        Table("表18 本月完成", [*case_columns, Col("完成日期", 11)], completed),
+        Table("表16 本月启动", [*case_columns, Col("启动日期", 11)], opened, listing=True),
+        Table("表17 进行中", [*case_columns, Col("当前步骤", 24), Col("状态", 8)], progressing, empty="无。",
+              listing=True),
+        Table("表18 本月完成", [*case_columns, Col("完成日期", 11)], completed, listing=True),
     ], lines=[f"本月启动 {len(opened)} 件，完成 {len(completed)} 件；月末进行中 {len(progressing)} 件。"])
 
 

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 TOTAL_LABEL = "合计"
+# The PDF lists at most this many rows of a table; the workbook always holds every row. WeasyPrint sets a
+# table row in about 10–20 ms, so a 12-month retirement list of a 100,000-cadre bureau (thousands of
+# names) would take minutes; the first rows (the overdue come first) and the count go to the PDF.
+PDF_ROW_LIMIT = 300
 
 
 def text(value) -> str:
@@ -51,11 +55,22 @@ class Table:
     total: list | None = None
     note: str = ""
     empty: str = "本月无。"
+    listing: bool = False  # a list of names: the PDF shows its first ``PDF_ROW_LIMIT`` rows
 
     @property
     def cells(self) -> list[list[Cell]]:
         """The rows as text cells for the PDF, numbers marked to be right-aligned."""
         return [self._cells(row) for row in self.rows]
+
+    @property
+    def pdf_cells(self) -> list[list[Cell]]:
+        """The rows the PDF shows: the first ``PDF_ROW_LIMIT``."""
+        return [self._cells(row) for row in (self.rows[:PDF_ROW_LIMIT] if self.listing else self.rows)]
+
+    @property
+    def pdf_omitted(self) -> int:
+        """How many rows the PDF leaves out (the workbook has them)."""
+        return max(0, len(self.rows) - PDF_ROW_LIMIT) if self.listing else 0
 
     @property
     def total_cells(self) -> list[Cell] | None:
