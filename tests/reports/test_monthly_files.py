@@ -337,3 +337,11 @@ def test_the_pdf_lists_the_first_rows_of_a_very_long_list_and_the_workbook_all(b
     _, _, data, _ = next(tables(workbook(built.xlsx)["退休到龄"]))
     assert len(data) == 3
     assert "年龄段" in text and "56岁及以上" in text  # the tables of figures are never cut
+
+
+def test_the_pdf_is_set_in_the_noto_cjk_fonts_only(bureau, tmp_path):
+    from tests.test_pdf_fonts import NOTO_CJK, embedded_fonts
+
+    fonts = embedded_fonts(build_files(MONTH).pdf, tmp_path)
+    assert fonts and [font for font in fonts if not NOTO_CJK.match(font)] == [], fonts
+    assert any("Serif" in font for font in fonts)  # the body is set in a serif, as official documents are

@@ -383,23 +383,23 @@ def oversight_part(first: dt.date, as_of: dt.date, scope: Scope) -> Part:
     quarterly = dict(QuarterlyGrade.objects.filter(cadre_scope, review__confirmed_at__gte=start,
                                                    review__confirmed_at__lt=end)
                      .order_by().values_list("grade").annotate(n=Count("pk")))
-    appraisals = Table("表19 考核结果录入",
-                       [Col("等次", 16), Col("年度考核", 10, True), Col("平时考核（季度）", 14, True)],
-                       [[label, annual.get(code, 0), 0] for code, label in AnnualAppraisal.Grade.choices]
-                       + [[label, 0, quarterly.get(code, 0)] for code, label in Rating.choices]).with_total()
-    appraisals.note = "年度考核为本月录入的等次；平时考核为本月确认的季度考核。"
+    annual_table = Table("表19 年度考核（本月录入）", [Col("等次", 16), Col("人数", 8, True)],
+                         [[label, annual.get(code, 0)] for code, label in AnnualAppraisal.Grade.choices]).with_total()
+    quarterly_table = Table("表20 平时考核（本月确认的季度考核）", [Col("等次", 16), Col("人次", 8, True)],
+                            [[label, quarterly.get(code, 0)] for code, label in Rating.choices]).with_total()
     talks = dict(Talk.objects.filter(cadre_scope, state=Talk.State.HELD, held_on__range=(first, as_of))
                  .order_by().values_list("kind").annotate(n=Count("pk")))
-    talk_table = Table("表20 谈心谈话", [Col("谈话类型", 16), Col("次数", 8, True)],
+    talk_table = Table("表21 谈心谈话", [Col("谈话类型", 16), Col("次数", 8, True)],
                        [[label, talks.get(code, 0)] for code, label in Talk.Kind.choices]).with_total()
     flags = dict(AdjustmentFlag.objects.filter(cadre_scope, raised_on__range=(first, as_of))
                  .order_by().values_list("rule__code").annotate(n=Count("pk")))
     decisions = dict(AdjustmentDecision.objects.filter(cadre_scope, decided_on__range=(first, as_of))
                      .order_by().values_list("outcome").annotate(n=Count("pk")))
-    flag_table = Table("表21 动态管理预警与处理", [Col("项目", 24), Col("件数", 8, True)],
-                       [[f"预警：{label}", flags.get(code, 0)] for code, label in FlagRule.Code.choices]
-                       + [[f"处理：{label}", decisions.get(code, 0)]
-                          for code, label in AdjustmentDecision.Outcome.choices]).with_total()
+    flag_table = Table("表22 动态管理预警（本月）", [Col("预警规则", 24), Col("人次", 8, True)],
+                       [[label, flags.get(code, 0)] for code, label in FlagRule.Code.choices]).with_total()
+    decision_table = Table("表23 动态管理处理决定（本月）", [Col("处理结果", 24), Col("人次", 8, True)],
+                           [[label, decisions.get(code, 0)]
+                            for code, label in AdjustmentDecision.Outcome.choices]).with_total()
     open_on_d = (Q(filed_at__isnull=True) | Q(filed_at__gte=end)) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
     filings = {row["kind"]: row for row in Filing.objects.filter(cadre_scope).order_by().values("kind").annotate(
         received=Count("pk", filter=Q(submitted_at__gte=start, submitted_at__lt=end)),
@@ -407,11 +407,12 @@ def oversight_part(first: dt.date, as_of: dt.date, scope: Scope) -> Part:
                      | Q(closed_at__gte=start, closed_at__lt=end)),
         overdue=Count("pk", filter=Q(submitted_at__lt=end, due_on__lt=as_of) & open_on_d),
     )}
-    filing_table = Table("表22 个人事项备案", [Col("备案类别", 16), Col("本月报送", 10, True),
+    filing_table = Table("表24 个人事项备案", [Col("备案类别", 16), Col("本月报送", 10, True),
                                           Col("本月办结", 10, True), Col("月末逾期未办结", 14, True)],
                          [[label, *(filings.get(code, {}).get(key, 0) for key in ("received", "closed", "overdue"))]
                           for code, label in Filing.Kind.choices]).with_total()
-    return Part("六", "日常监督情况", "日常监督", [appraisals, talk_table, flag_table, filing_table], lines=[
+    tables = [annual_table, quarterly_table, talk_table, flag_table, decision_table, filing_table]
+    return Part("六", "日常监督情况", "日常监督", tables, lines=[
         f"本月录入年度考核 {sum(annual.values())} 人次、确认平时考核 {sum(quarterly.values())} 人次，"
         f"开展谈话 {sum(talks.values())} 次，预警 {sum(flags.values())} 人次、"
         f"作出处理 {sum(decisions.values())} 人次。"])
@@ -430,7 +431,7 @@ def training_part(as_of: dt.date, scope: Scope) -> Part:
             .annotate(counted=Count("pk"), reached=Count("pk", filter=Q(year_hours__hours__gte=required)),
                       total=Sum("year_hours__hours")))
     units = sorted(rows, key=lambda row: scope.units.get(row["department_id"], ("", ""))[1])
-    table = Table(f"表23 {as_of.year}年培训学时（每人每年应完成 {required:g} 学时）",
+    table = Table(f"表25 {as_of.year}年培训学时（每人每年应完成 {required:g} 学时）",
                   [Col("单位", 24), Col("科级干部", 9, True), Col("已达到", 9, True), Col("未达到", 9, True),
                    Col("学时合计", 10, True), Col("人均学时", 9)], empty="无科级干部。")
     for row in units:
