@@ -29,6 +29,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 PORTRAIT_MAX_WIDTH = 90  # character widths that still fit an A4 portrait page at a readable scale
+MIN_SHEET_WIDTH = 64  # the report's title at 14 pt spans about this many character widths
 
 
 def _width(part: Part) -> int:
@@ -43,6 +44,9 @@ def _column_widths(part: Part) -> list[int]:
             widths[index] = max(widths[index], column.width, display_width(column.header) + 2)
             for row in table.rows[:200]:  # a sample is enough; long columns wrap
                 widths[index] = max(widths[index], min(display_width(text(row[index])) + 2, 40))
+    total = sum(widths)
+    if total < MIN_SHEET_WIDTH:  # narrow tables: widen them so the title row (merged across) fits on one line
+        widths = [round(width * MIN_SHEET_WIDTH / total) for width in widths]
     return widths
 
 
