@@ -35,7 +35,7 @@ class Column:
     wrap: bool = False  # long text: wrap within the cell (on screen and on paper)
 
 
-def _cell(sheet, value, *, font=None, fill=None, number_format=None):
+def _cell(sheet, value, *, font=None, fill=None, number_format=None, alignment=None, border=None):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         cell.data_type = "s"  # store as text, never as a formula
@@ -47,7 +47,17 @@ def _cell(sheet, value, *, font=None, fill=None, number_format=None):
         cell.font = font
     if fill:
         cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    if border:
+        cell.border = border
     return cell
+
+
+def styled_cell(sheet, value, **style):
+    """Return a write-only cell of ``value`` with ``style`` (font, fill, number_format, alignment, border),
+    stored as text where Excel would read a formula."""
+    return _cell(sheet, value, **style)
 
 
 def _safe(sheet, value):
@@ -79,18 +89,26 @@ def _wrapped(sheet, value, width: int, template: WriteOnlyCell):
     return _safe(sheet, value)
 
 
-def _print_setup(sheet, header_row: int) -> None:
-    """A4 landscape, fit to the page width, the header row on every page, grid lines, page numbers."""
-    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+def print_setup(sheet, *, title_rows: str, landscape: bool = True, print_area: str | None = None) -> None:
+    """A4 (landscape unless told), fit to the page width, ``title_rows`` ("1:3") on every page, grid lines,
+    page numbers in the footer, and the print area when given ("A1:F40")."""
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_title_rows = title_rows
+    if print_area:
+        sheet.print_area = print_area
     sheet.print_options.gridLines = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _print_setup(sheet, header_row: int) -> None:
+    """A4 landscape, fit to the page width, the header row on every page, grid lines, page numbers."""
+    print_setup(sheet, title_rows=f"{header_row}:{header_row}")
 
 
 def write_xlsx(*, title: str, columns: list[Column], rows: Iterable, heading: str = "") -> bytes:

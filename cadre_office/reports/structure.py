@@ -2,16 +2,28 @@
 
 The statistics date D is the month's last day. The cadres counted are ``counted_cadres(D)`` of the
 dashboard (科级 on D, 正科 when they hold both levels), so the report and the dashboard cannot
-disagree on who is 科级. Every figure is a conditional ``COUNT(DISTINCT …)`` of one aggregate query
-(``counted_cadres`` joins a cadre once per post it holds, hence ``distinct``); the education class
-of a cadre is a correlated subquery, so ``structure`` is one query and ``new_posts`` one more,
-whatever the number of cadres.
+disagree on who is 科级. The tables are sums of one grouped query's ``COUNT(DISTINCT …)`` per
+combination of facts (``counted_cadres`` joins a cadre once per post it holds, hence ``distinct``);
+the education class of a cadre is a correlated subquery, so ``structure`` is one query and
+``new_posts`` one more, whatever the number of cadres.
 """
 
 import calendar
 import datetime as dt
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from cadre_office.dashboard.figures import (
@@ -95,47 +107,54 @@ def _scoped(departments) -> QuerySet:
     return Cadre.objects.filter(subtree)
 
 
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def structure(as_of: dt.date, *, departments=None) -> dict:
     """Return the tables per level (``{"正科": {...}, "副科": {...}}``) of the 科级 cadres on ``as_of``.
 
-    ``departments``: the units whose subtrees to count (None: the whole bureau). One query.
+    ``departments``: the units whose subtrees to count (None: the whole bureau). One query, grouped by
+    every fact the tables read (level, age band, the two education ranks, female, minority, 党外): a
+    cadre has one value of each, so each cadre falls in exactly one group and the tables are sums of
+    the groups' distinct counts. (One ``COUNT(DISTINCT …) FILTER`` per cell instead made PostgreSQL
+    sort the joined rows sixty times: 4.9 s against 0.35 s at 10,000 cadres.)
     """
     full_time = (Education.Kind.FULL_TIME,)
     both = (Education.Kind.FULL_TIME, Education.Kind.PART_TIME)
-    queryset = counted_cadres(as_of, base=_scoped(departments)).annotate(
-        full_time_rank=_education_rank(as_of, full_time), highest_rank=_education_rank(as_of, both),
+    band = Case(*[When(_age_q(as_of, low, high), then=Value(index)) for index, (_, low, high) in enumerate(AGE_BANDS)],
+                default=Value(-1), output_field=IntegerField())
+    groups = (
+        counted_cadres(as_of, base=_scoped(departments))
+        .annotate(full_time_rank=_education_rank(as_of, full_time), highest_rank=_education_rank(as_of, both),
+                  g_zheng=_flag(fact_q(ZHENG_KE, as_of)), g_band=band, g_female=_flag(fact_q(FEMALE, as_of)),
+                  g_minority=_flag(fact_q(MINORITY, as_of)), g_non_party=_flag(fact_q(NON_PARTY, as_of)))
+        .order_by()
+        .values("g_zheng", "g_band", "full_time_rank", "highest_rank", "g_female", "g_minority", "g_non_party")
+        .annotate(cadres=Count("pk", distinct=True))
     )
-
-    def count(q: Q) -> Count:
-        return Count("pk", filter=q, distinct=True)
-
-    aggregates = {}
-    for level, fact in LEVELS.items():
-        on_level = fact_q(fact, as_of)
-        aggregates[f"{level}:total"] = count(on_level)
-        for label, low, high in AGE_BANDS:
-            aggregates[f"{level}:age:{label}"] = count(on_level & _age_q(as_of, low, high))
-        for field in ("full_time_rank", "highest_rank"):
-            for index, (label, _) in enumerate(EDUCATION_CLASSES):
-                aggregates[f"{level}:{field}:{label}"] = count(on_level & Q(**{field: index}))
-            aggregates[f"{level}:{field}:{OTHER_EDUCATION}"] = count(on_level & Q(**{field: OTHER_RANK}))
-        for name, other in (("female", FEMALE), ("minority", MINORITY), ("non_party", NON_PARTY)):
-            aggregates[f"{level}:{name}"] = count(on_level & fact_q(other, as_of))
-    figures = queryset.aggregate(**aggregates)
-
     education_labels = [label for label, _ in EDUCATION_CLASSES] + [OTHER_EDUCATION]
-    return {
+    tables = {
         level: {
-            "total": figures[f"{level}:total"],
-            "age": {label: figures[f"{level}:age:{label}"] for label, _, _ in AGE_BANDS},
-            "education_full_time": {label: figures[f"{level}:full_time_rank:{label}"] for label in education_labels},
-            "education_highest": {label: figures[f"{level}:highest_rank:{label}"] for label in education_labels},
-            "female": figures[f"{level}:female"],
-            "minority": figures[f"{level}:minority"],
-            "non_party": figures[f"{level}:non_party"],
+            "total": 0,
+            "age": {label: 0 for label, _, _ in AGE_BANDS},
+            "education_full_time": dict.fromkeys(education_labels, 0),
+            "education_highest": dict.fromkeys(education_labels, 0),
+            "female": 0, "minority": 0, "non_party": 0,
         }
         for level in LEVELS
     }
+    for group in groups:
+        table, cadres = tables["正科" if group["g_zheng"] else "副科"], group["cadres"]
+        table["total"] += cadres
+        if group["g_band"] >= 0:
+            table["age"][AGE_BANDS[group["g_band"]][0]] += cadres
+        table["education_full_time"][education_labels[group["full_time_rank"]]] += cadres
+        table["education_highest"][education_labels[group["highest_rank"]]] += cadres
+        for name in ("female", "minority", "non_party"):
+            if group[f"g_{name}"]:
+                table[name] += cadres
+    return tables
 
 
 def new_posts(month: dt.date, *, departments=None) -> dict:

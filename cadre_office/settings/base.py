@@ -215,6 +215,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # The bureau's own name, shown in the top bar and on reports.
 BUREAU_NAME = os.environ.get("BUREAU_NAME", "区某某局")
+# Whom the monthly report is sent to (its PDF's 报送对象 line); empty leaves the line blank to fill in.
+MONTHLY_REPORT_RECIPIENT = os.environ.get("MONTHLY_REPORT_RECIPIENT", "中共某某区委组织部")
 SITE_TITLE = "科级干部队伍建设管理系统"
 
 # Celery: Redis when it answers, otherwise tasks run in-process (see cadre_office/celery.py).
