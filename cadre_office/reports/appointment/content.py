@@ -180,16 +180,21 @@ def filler_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def build_form(cadre: Cadre, *, user, today: dt.date | None = None) -> AppointmentForm:
-    """Return the form of a cadre read by ``cadre_record`` (see the module's docstring for the queries)."""
-    today = today or timezone.localdate()
+def own_texts(cadre: Cadre, *, today: dt.date) -> dict:
+    """Return the derived parts (``DERIVED_PARTS``) as the cadre's own records give them ("" or [] for none)."""
     resume = resume_of(cadre)
-    own = {
+    return {
         "JianLi": [str(line) for line in resume.lines],
         "JiangChengQingKuang": "\n".join(str(line) for line in rewards_and_penalties(cadre)),
         "NianDuKaoHeJieGuo": appraisal_text(cadre.appraisals.all(), year=today.year),
         "XianRenZhiWu": current_post_text(resume),
     }
+
+
+def build_form(cadre: Cadre, *, user, today: dt.date | None = None) -> AppointmentForm:
+    """Return the form of a cadre read by ``cadre_record`` (see the module's docstring for the queries)."""
+    today = today or timezone.localdate()
+    own = own_texts(cadre, today=today)
     imported = last_applied_import(cadre)
     from_import = []
     if imported is not None:
