@@ -71,7 +71,7 @@ def import_preview(lrmx_import, *, derived_own: dict[str, bool] | None = None) -
     ``derived_own`` says, per derived part (``content.DERIVED_PARTS``), whether the cadre has records of
     its own for it (then the form keeps writing those, the file's text is only kept).
     """
-    from cadre_office.reports.appointment.services import cadre_values
+    from cadre_office.reports.appointment.services import cadre_values, same_photo
 
     parsed = lrmx_import.parsed
     cadre: Cadre | None = lrmx_import.cadre
@@ -90,9 +90,11 @@ def import_preview(lrmx_import, *, derived_own: dict[str, bool] | None = None) -
         new = _education_text(item["level"], item["degree"], item["school_major"]) if item else old
         preview.rows.append(Change(f"{label}教育", old, new))
     has_photo = bool(cadre and cadre.photo)
-    preview.rows.append(Change("照片", "有" if has_photo else "无",
-                               ("更换为文件中的照片" if has_photo else "文件中的照片") if parsed.get("photo")
-                               else ("有（不变）" if has_photo else "无")))
+    if not parsed.get("photo") or same_photo(cadre, parsed):
+        new_photo = "有" if has_photo or parsed.get("photo") else "无"
+    else:
+        new_photo = "更换为文件中的照片" if has_photo else "文件中的照片"
+    preview.rows.append(Change("照片", ("有" if has_photo else "无") if cadre else "", new_photo))
     if cadre:
         preview.family_old = [_family_text(m.relation, m.name, m.birth_date, m.political_status, m.work_unit_and_post)
                               for m in cadre.family_members.all()]

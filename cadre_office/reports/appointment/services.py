@@ -71,6 +71,17 @@ def _hold(*, actor, filename: str, content: dict, cadre) -> LrmxImport:
     return lrmx_import
 
 
+def same_photo(cadre: Cadre | None, parsed: dict) -> bool:
+    """Whether the file's photo is the cadre's photo already (byte for byte)."""
+    if cadre is None or not cadre.photo or not parsed.get("photo"):
+        return False
+    try:
+        with cadre.photo.open("rb") as handle:
+            return handle.read() == photo_bytes(parsed)
+    except OSError:
+        return False
+
+
 def _photo_file(parsed: dict) -> ContentFile | None:
     content = photo_bytes(parsed)
     if content is None:
@@ -109,7 +120,7 @@ def lrmx_import_apply(*, actor, lrmx_import: LrmxImport, department=None) -> Cad
     cadre = locked.cadre
     values = cadre_values(parsed, cadre)
     photo = _photo_file(parsed)
-    if photo is not None:
+    if photo is not None and not same_photo(cadre, parsed):
         values["photo"] = photo
     if cadre is None:
         if department is None:
