@@ -9,7 +9,7 @@ from lxml import etree
 
 from cadres.models import Cadre
 from selection.models import Candidate, SelectionCase
-from tests.browser.conftest import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import role_user
 from tests.reports.appointment_data import full_cadre
 
@@ -54,6 +54,7 @@ def test_download_the_form_from_the_record_page_and_import_it_back_with_a_previe
     assert changed.count() == 1 and "浙江杭州" in changed.inner_text() and "江苏南京" in changed.inner_text()
     assert "表中仍按系统记录填写" in page.get_by_test_id("derived-parts").inner_text()
     _shot(page, "import-preview")
+    assert_accessible(page)
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_url(f"**/cadres/{cadre.pk}/")
     assert "已导入 王晓明 的任免审批表" in page.content()
@@ -72,6 +73,7 @@ def test_a_refused_file_lists_each_error_with_its_field(page, staff, tmp_path):
     errors = page.get_by_test_id("lrmx-errors").inner_text()
     assert "出生年月（ChuShengNianYue）" in errors and "身份证号（ShenFenZheng）" in errors
     _shot(page, "import-refused")
+    assert_accessible(page)
 
 
 def test_the_case_page_offers_each_candidate_form_from_step_13(page, staff):
@@ -87,6 +89,7 @@ def test_the_case_page_offers_each_candidate_form_from_step_13(page, staff):
     card = page.get_by_test_id("appointment-forms")
     assert "未填写" in card.inner_text()
     _shot(page, "case-forms")
+    assert_accessible(page, context="[data-testid=appointment-forms]")
     card.get_by_role("link", name="填写").click()
     page.fill("textarea[name=appointment_reason]", "经党组研究，拟任办公室副主任")
     page.get_by_role("button", name="保存").click()
