@@ -82,6 +82,13 @@ def test_a_longer_resume_continues_on_an_extra_sheet():
     assert "（续页）" in text and "（接续页）" in text
 
 
+def test_page_one_holds_24_lines_and_the_25th_goes_to_the_extra_sheet():
+    lines = [f"{2000 + i}.07--{2001 + i}.06  区某某局法规科科员" for i in range(25)]
+    assert split_resume(lines[:24]) == (lines[:24], [])
+    first, rest = split_resume(lines)
+    assert len(first) == 23 and rest == lines[23:]  # a line is kept for "（接续页）"
+
+
 def test_a_long_line_counts_as_the_lines_it_wraps_to():
     assert visual_lines("2015.07--2018.12  区某某局法规科科员") == 1
     assert visual_lines("2015.07--2018.12  " + "某" * 61) == 3

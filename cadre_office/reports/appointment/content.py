@@ -27,8 +27,10 @@ from cadre_office.dates import age_on
 from cadre_office.reports.models import LrmxImport
 from cadres.codes import LeadershipLevel, PoliticalStatus
 from cadres.models import Cadre, Education
+from cadres.permissions import visible_to
 from cadres.selectors import cadre_record, highest_education, resume_of, rewards_and_penalties
 from selection.models import Candidate, SelectionCase
+from selection.permissions import cases_visible_to
 
 # The step from which a candidate's form exists: the Party group's decision (党组讨论决定).
 FORM_FROM_STEP = 13
@@ -267,8 +269,6 @@ def apply_candidate(form: AppointmentForm, candidate: Candidate) -> AppointmentF
 
 def form_candidates(user, case: SelectionCase) -> list[Candidate]:
     """Return the candidates of ``case`` whose forms ``user`` may make (their cadre in the user's scope)."""
-    from cadres.permissions import visible_to
-
     if not case_has_forms(case):
         return []
     visible = set(visible_to(user).filter(selection_candidacies__case=case).values_list("pk", flat=True))
@@ -278,8 +278,6 @@ def form_candidates(user, case: SelectionCase) -> list[Candidate]:
 
 def candidate_of(user, candidate_pk: int, *, path: str = "") -> Candidate:
     """Return a candidate whose form exists (404 otherwise); its cadre's scope is checked by ``candidate_form``."""
-    from selection.permissions import cases_visible_to
-
     candidate = (Candidate.objects.select_related("case", "case__department")
                  .filter(case__in=cases_visible_to(user), state__in=FORM_CANDIDATE_STATES, pk=candidate_pk).first())
     if candidate is None or not case_has_forms(candidate.case):
