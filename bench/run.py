@@ -12,6 +12,7 @@ same run:
 - 全程记实: one cadre's timeline page (target 150 ms), its query count against a cadre with few entries;
 - 教育培养: the training hours table by unit over 10 enrolments per cadre (target 500 ms), this year and last,
   as personnel staff and as a department head, with the same query count;
+- 干部任免审批表: one cadre's form as a PDF through the view (target 1 s), its query count against a quiet cadre;
 - the 职数 overview (post quotas against occupancy on a day, every unit), its target (150 ms) and its
   query count, the same for the whole bureau and for a department head's six units;
 - the Excel export of the full roster, time and peak memory, against openpyxl write-only
@@ -480,6 +481,16 @@ def main() -> int:
     training_row, training_ok = training_hours_case(client, head_client)
     rows.append(training_row)
 
+    # 3e. 干部任免审批表 (issue 15): the PDF of the cadre with the most posts, through the view (the whole
+    # request: the form's fixed queries, WeasyPrint, the audit row); the same queries as a cadre with few.
+    form_pdf, form_queries, _ = page(client, f"/reports/appointment-forms/cadres/{busy.pk}/pdf/")
+    _, form_quiet_queries, _ = page(client, f"/reports/appointment-forms/cadres/{quiet.pk}/pdf/")
+    form_ok = form_pdf[0] < FORM_TARGET and form_queries == form_quiet_queries
+    rows.append(("干部任免审批表：一名干部的 PDF", spread(form_pdf),
+                 f"{form_queries} 次查询；记录最少的干部 {form_quiet_queries} 次"
+                 f"{'，相同' if form_queries == form_quiet_queries else '，不同！'}；"
+                 f"目标 < {FORM_TARGET * 1000:.0f} ms：{'达到' if form_ok else '未达到！'}"))
+
     # 4. The Excel export of the full roster, and raw openpyxl on the same rows; each in a fresh child.
     total = Cadre.objects.count()
     view_runs, raw_runs = [], []
@@ -521,9 +532,10 @@ def main() -> int:
     print(report)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"==> 已写入 {args.output}")
-    return 0 if agree and quota_ok and due_ok and timeline_ok and training_ok and not load["errors"] else 1
+    return 0 if agree and quota_ok and due_ok and timeline_ok and training_ok and form_ok and not load["errors"] else 1
 
 
+FORM_TARGET = 1.0  # seconds: one cadre's 干部任免审批表 as a PDF at N cadres (issue 15)
 TRAINING_TARGET = 0.500  # seconds: the training hours table by unit at N cadres, 10 enrolments each (issue 14)
 
 

@@ -58,9 +58,15 @@ def static_file_path(name: str) -> Path | None:
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serve the app's own static files (``/static/…``) to WeasyPrint and refuse everything else."""
+    """Serve the app's own static files (``/static/…``) to WeasyPrint and refuse everything else.
+
+    An image inlined as a ``data:`` URL (a cadre's photo on the 任免审批表) is content of the page
+    itself, not a fetch: it is let through.
+    """
 
     def fetch(self, url, headers=None):
+        if url.startswith(("data:image/jpeg;base64,", "data:image/png;base64,")):
+            return super().fetch(url, headers)
         prefix = "file://" + settings.STATIC_URL
         if url.startswith(prefix):
             path = static_file_path(url[len(prefix):].split("?", 1)[0])

@@ -358,6 +358,32 @@ MATRIX = [
      {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
     ("timeline PDF, other unit", "get", lambda w: reverse("oversight:cadre_timeline_pdf", args=[w["other"][0].pk]),
      {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 200}),
+    # 干部任免审批表 (reports): those who may export the form (人事干部, 局领导), a cadre in their scope; a
+    # department head is 404 outside their units (403 inside: no right to export); LRMX import: personnel staff.
+    ("appointment form PDF, own unit", "get", lambda w: reverse("reports:appointment_pdf", args=[w["own"][0].pk]),
+     {"人事干部": 200, "局领导": 200}),
+    ("appointment form PDF, other unit", "get",
+     lambda w: reverse("reports:appointment_pdf", args=[w["other"][0].pk]), {"人事干部": 200, "局领导": 200,
+                                                                            "科室负责人": 404}),
+    ("appointment form Word, other unit", "get",
+     lambda w: reverse("reports:appointment_docx", args=[w["other"][0].pk]), {"人事干部": 200, "局领导": 200,
+                                                                             "科室负责人": 404}),
+    ("appointment form LRMX, other unit", "get",
+     lambda w: reverse("reports:appointment_lrmx", args=[w["other"][0].pk]), {"人事干部": 200, "局领导": 200,
+                                                                             "科室负责人": 404}),
+    ("candidate's form PDF", "get", lambda w: reverse("reports:candidate_pdf", args=[_form_candidate(w).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 404}),
+    ("candidate's form Word", "get", lambda w: reverse("reports:candidate_docx", args=[_form_candidate(w).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 404}),
+    ("candidate's form LRMX", "get", lambda w: reverse("reports:candidate_lrmx", args=[_form_candidate(w).pk]),
+     {"人事干部": 200, "局领导": 200, "科室负责人": 404, "纪检监察": 404}),
+    ("candidate's 任免理由", "get", lambda w: reverse("reports:candidate_reason", args=[_form_candidate(w).pk]),
+     {"人事干部": 200}),
+    ("case's forms zip", "get", lambda w: reverse("reports:case_forms_zip", args=[_form_candidate(w).case_id]),
+     {"人事干部": 200, "局领导": 200}),
+    ("LRMX import", "get", lambda w: reverse("reports:lrmx_upload"), {"人事干部": 200}),
+    ("LRMX import preview", "get", lambda w: reverse("reports:lrmx_preview", args=[_lrmx_import(w).pk]),
+     {"人事干部": 200}),
     *POINTS_TALKS_MATRIX,
     # 教育培养 — young: readers read rounds, nominations and the pool within their scope; personnel staff run the
     # rounds; personnel staff and department heads nominate (their units' cadres only); leaders decide.
@@ -588,6 +614,27 @@ def _young_nomination(world):
 
     return Nomination.objects.create(round=_young_round(world), cadre=world["other"][0], kind="self", reason="本人陈述",
                                      created_by=world["users"]["人事干部"])
+
+
+def _form_candidate(world):
+    """A candidate (another unit's cadre) of a case at step 13, whose appointment form exists."""
+    from selection.models import Candidate, SelectionCase
+    from tests.selection.conftest import ensure_default_template
+
+    case = SelectionCase.objects.create(number="XB-MATRIX", title="财务科副科长选拔", department=world["finance"],
+                                        post_title="财务科副科长", level="52", template=ensure_default_template(),
+                                        current_step=13, created_by=world["users"]["人事干部"])
+    return Candidate.objects.create(case=case, number=1, cadre=world["other"][0])
+
+
+def _lrmx_import(world):
+    """An LRMX file uploaded by personnel staff, waiting for confirmation."""
+    from cadre_office.reports.appointment.content import cadre_form
+    from cadre_office.reports.appointment.lrmx import lrmx_bytes
+    from cadre_office.reports.appointment.services import lrmx_import_upload
+
+    staff = world["users"]["人事干部"]
+    return lrmx_import_upload(actor=staff, filename="x.lrmx", data=lrmx_bytes(cadre_form(staff, world["other"][0].pk)))
 
 
 def _grant(world):

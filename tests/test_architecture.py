@@ -43,8 +43,8 @@ QUERYSET_STEPS = {"objects", "_default_manager", "_base_manager", "filter", "exc
                   "select_related", "prefetch_related", "order_by", "annotate", "using", "only", "defer", "distinct",
                   "none", "history"}
 # Receivers whose ``save``/``delete`` are not the ORM's: the session store (Django's own), an openpyxl
-# workbook written to memory, the cache.
-NOT_ORM_RECEIVERS = {"session", "workbook", "cache"}
+# workbook or a python-docx document written to memory, the cache.
+NOT_ORM_RECEIVERS = {"session", "workbook", "document", "cache"}
 
 # Modules that write outside ``services``, and why that is right.
 WRITE_EXCEPTIONS = {

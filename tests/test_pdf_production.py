@@ -83,11 +83,36 @@ def _dashboard_briefing(_):
     return reverse("dashboard:export_pdf") + "?as_of=2026-06-30", role_user("局领导"), snapshot
 
 
+def _appointment_form(_):
+    """A cadre's 干部任免审批表 with a photo (inlined as a data: URL), printed by personnel staff."""
+    from tests.reports.appointment_data import full_cadre
+
+    cadre = full_cadre()
+    return reverse("reports:appointment_pdf", args=[cadre.pk]), role_user("人事干部"), cadre
+
+
+def _candidate_form(_):
+    """The form of a candidate of a case at step 13 (the audited object is the cadre)."""
+    from selection.models import Candidate, SelectionCase
+    from tests.reports.appointment_data import full_cadre
+    from tests.selection.conftest import ensure_default_template
+
+    staff = role_user("人事干部")
+    cadre = full_cadre()
+    case = SelectionCase.objects.create(number="XB-PDF", title="办公室副主任选拔", department=cadre.department,
+                                        post_title="副主任", level="52", template=ensure_default_template(),
+                                        current_step=13, created_by=staff)
+    candidate = Candidate.objects.create(case=case, number=1, cadre=cadre)
+    return reverse("reports:candidate_pdf", args=[candidate.pk]), staff, cadre
+
+
 # URL name -> a function returning (url, a user allowed to download it, the audited object).
 PDF_CASES = {
     "selection:case_record_pdf": _case_record,
     "oversight:cadre_timeline_pdf": _cadre_timeline,
     "dashboard:export_pdf": _dashboard_briefing,
+    "reports:appointment_pdf": _appointment_form,
+    "reports:candidate_pdf": _candidate_form,
 }
 
 

@@ -171,6 +171,9 @@ class Candidate(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ACTIVE)
     stopped_at_step = models.PositiveSmallIntegerField("在第几步终止", null=True, blank=True)
     reason = models.CharField("说明", max_length=200, blank=True)
+    appointment_reason = models.TextField(
+        "任免理由", blank=True, max_length=500,
+        help_text="写入干部任免审批表，如：经党组研究，拟任命为法规科副科长；未填写时表中留空")
     post = models.ForeignKey("cadres.PostAssignment", verbose_name="任职记录", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
