@@ -13,6 +13,8 @@ same run:
 - 教育培养: the training hours table by unit over 10 enrolments per cadre (target 500 ms), this year and last,
   as personnel staff and as a department head, with the same query count;
 - 干部任免审批表: one cadre's form as a PDF through the view (target 1 s), its query count against a quiet cadre;
+- 月度报表: last month's report of the whole bureau, Excel and PDF as the Celery job builds them, three
+  builds each in a fresh child (target 60 s and 500 MB peak memory);
 - the 职数 overview (post quotas against occupancy on a day, every unit), its target (150 ms) and its
   query count, the same for the whole bureau and for a department head's six units;
 - the Excel export of the full roster, time and peak memory, against openpyxl write-only
@@ -491,6 +493,11 @@ def main() -> int:
                  f"{'，相同' if form_queries == form_quiet_queries else '，不同！'}；"
                  f"目标 < {FORM_TARGET * 1000:.0f} ms：{'达到' if form_ok else '未达到！'}"))
 
+    # 3f. 月度报表 (issue 15): last month's report for the whole bureau, both files, in a fresh child (its
+    # peak memory is the job's).
+    report_rows, reports_ok = reports_case()
+    rows.extend(report_rows)
+
     # 4. The Excel export of the full roster, and raw openpyxl on the same rows; each in a fresh child.
     total = Cadre.objects.count()
     view_runs, raw_runs = [], []
@@ -532,7 +539,8 @@ def main() -> int:
     print(report)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"==> 已写入 {args.output}")
-    return 0 if agree and quota_ok and due_ok and timeline_ok and training_ok and form_ok and not load["errors"] else 1
+    return 0 if (agree and quota_ok and due_ok and timeline_ok and training_ok and form_ok and reports_ok
+                 and not load["errors"]) else 1
 
 
 FORM_TARGET = 1.0  # seconds: one cadre's 干部任免审批表 as a PDF at N cadres (issue 15)
@@ -563,6 +571,39 @@ def training_hours_case(client, head_client):
            f"{'，相同' if flat else '，不同！'}；"
            f"目标 < {TRAINING_TARGET * 1000:.0f} ms：{'达到' if ok else '未达到！'}")
     return row, ok
+
+
+REPORT_TARGET = 60.0  # seconds: the monthly report of the whole bureau, Excel and PDF (issue 15)
+REPORT_MEMORY = 500  # MB peak RSS of the job
+
+
+def build_last_months_report():
+    """Build last month's report for the whole bureau as the Celery job does; return the files' sizes."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cadre_office.reports.monthly import build_files
+
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    built = build_files(month)
+    tables = built.figures["structure"]
+    return {"xlsx": len(built.xlsx), "pdf": len(built.pdf), "total": tables["正科"]["total"] + tables["副科"]["total"]}
+
+
+def reports_case():
+    """Measure the monthly report: 3 builds, each in a fresh child; return its rows and whether it met the target."""
+    runs = [in_child(lambda: _timed_value(build_last_months_report)) for _ in range(3)]
+    seconds = statistics.median(r[0][1] for r in runs)
+    peak = max(r[1] for r in runs)
+    sizes = runs[0][0][0]
+    report_ok = seconds < REPORT_TARGET and peak < REPORT_MEMORY
+    rows = [("月度报表：全局，Excel 与 PDF（后台任务的完整生成）",
+             f"{seconds:.1f} s（{min(r[0][1] for r in runs):.1f}–{max(r[0][1] for r in runs):.1f} s），"
+             f"峰值内存 {peak:.0f} MB",
+             f"科级干部 {sizes['total']:,} 人；Excel {sizes['xlsx'] / 1024:.0f} KB，PDF {sizes['pdf'] / 1024:.0f} KB；"
+             f"目标 < {REPORT_TARGET:.0f} s 且 < {REPORT_MEMORY} MB：{'达到' if report_ok else '未达到！'}")]
+    return rows, report_ok
 
 
 def timezone_year() -> int:
