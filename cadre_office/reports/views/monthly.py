@@ -103,7 +103,8 @@ class MonthlyReportStatusView(PassiveViewMixin, ReportMixin, View):
     """The status fragment htmx polls every second while the report is queued or being built.
 
     Passive: polling does not keep the session alive. A job lost past its timeout is stored as failed
-    here, and the fragment stops polling; a report built shows its download buttons in its place.
+    here, and the fragment stops polling; once the report is built (or failed) the page is loaded again
+(``HX-Refresh``), showing its download buttons.
     """
 
     def get(self, request, pk):
@@ -111,7 +112,10 @@ class MonthlyReportStatusView(PassiveViewMixin, ReportMixin, View):
         if not request.htmx:
             return HttpResponseRedirect(reverse("reports:monthly_detail", args=[report.pk]))
         report = services.monthly_report_fail_if_stale(report=report)
-        return render(request, "reports/_monthly_status.html", _status_context(report))
+        response = render(request, "reports/_monthly_status.html", _status_context(report))
+        if report.state not in services.PENDING:
+            response["HX-Refresh"] = "true"  # the whole page anew: its figures' date and the versions table too
+        return response
 
 
 class MonthlyReportDownloadView(ReportMixin, View):
