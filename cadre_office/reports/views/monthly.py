@@ -6,6 +6,8 @@ Every report is looked up in the user's scope: outside it a report is not found 
 is audited (``cadre_office.scope``). Downloads are audited with the month, scope, version and format.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -134,7 +136,7 @@ class MonthlyReportDownloadView(ReportMixin, View):
                                 detail=detail)
         content = _read(stored)
         audit_record(Event.DOWNLOAD, actor=request.user, obj=report, detail=detail)
-        return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def _read(stored) -> bytes:
