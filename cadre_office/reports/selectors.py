@@ -9,6 +9,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.db.models import F
 
 from cadre_office.lists import Key, ListFilterSet, SortFilter, blank_choice
 from cadre_office.reports.models import MonthlyReport
@@ -76,7 +77,9 @@ def scope_choices(user) -> list[tuple[str, str]]:
 
 def report_filterset(user, data=None):
     """Return the archive's FilterSet over the reports ``user`` may see: newest month first, versions together."""
-    queryset = _with_people(reports_visible_to(user)).order_by("-month", "department__path", "-version", "-pk")
+    # The bureau's reports (no unit) first on every database: PostgreSQL would put NULLs last.
+    queryset = _with_people(reports_visible_to(user)).order_by(
+        "-month", F("department__path").asc(nulls_first=True), "-version", "-pk")
     return ReportFilterSet(data if data is not None else {}, queryset=queryset, user=user, scopes=scope_choices(user))
 
 
