@@ -25,7 +25,7 @@ from cadre_office.audit.services import Event, audit_record
 from cadre_office.history import service_account, tracked_save
 from cadre_office.jobs import JOB_TIMED_OUT, ProgressReporter, is_stale, progress_clear, stale_before
 from cadre_office.reports import messages
-from cadre_office.reports.models import MonthlyReport
+from cadre_office.reports.models import MonthlyReport, report_file_name
 from cadre_office.reports.monthly import build_files
 
 logger = logging.getLogger(__name__)
@@ -198,6 +198,10 @@ def _store(report_id: int, built, *, actor) -> MonthlyReport | None:
         stored = getattr(report, field)
         if stored:
             stored.delete(save=False)  # the open version's earlier files: replaced, under the same name
+        target = report_file_name(report, f"{stem}.{field}")
+        if stored.storage.exists(target):
+            # Left by a build whose transaction rolled back: the name is this version's alone, so it is stale.
+            stored.storage.delete(target)
         stored.save(f"{stem}.{field}", ContentFile(content), save=False)
     report.figures, report.state, report.error, report.finished_at = built.figures, State.READY, "", timezone.now()
     tracked_save(report, actor=actor, reason="生成完成")

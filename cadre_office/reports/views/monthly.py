@@ -126,7 +126,7 @@ class MonthlyReportDownloadView(ReportMixin, View):
     def get(self, request, pk, fmt):
         report = self.get_report()
         stored = report.pdf if fmt == "pdf" else report.xlsx
-        if report.state not in (State.READY, State.REPORTED) or not stored:
+        if report.state not in (State.READY, State.REPORTED) or not stored or not stored.storage.exists(stored.name):
             raise Http404(texts.FILE_MISSING)
         filename = f"{services.report_label(report)}.{fmt}"
         detail = {"report": "月度报表", "month": f"{report.month:%Y-%m}",
@@ -140,11 +140,8 @@ class MonthlyReportDownloadView(ReportMixin, View):
 
 
 def _read(stored) -> bytes:
-    try:
-        with stored.open("rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise Http404(texts.FILE_MISSING) from None
+    with stored.open("rb") as handle:
+        return handle.read()
 
 
 class MonthlyReportSubmitView(ReportMixin, TemplateView):
