@@ -21,7 +21,7 @@ import pytest
 from cadre_office.reports import services
 from cadre_office.reports.models import MonthlyReport
 from cadres.codes import LeadershipLevel
-from tests.browser.conftest import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.dashboard.test_worker import running_worker
 from tests.factories import CadreFactory, DepartmentFactory, PostFactory, role_user
 
@@ -75,6 +75,7 @@ def test_staff_run_last_months_report_download_it_mark_it_reported_and_run_it_ag
         assert status.get_attribute("data-state") in ("queued", "running")
         assert page.locator("[data-testid=report-progress]").is_visible()
         wait_built(page)
+        assert_accessible(page)  # the report's page, built (WCAG 2.1 AA)
 
         name, xlsx = download(page, "download-xlsx")
         assert name == f"{label}第1版.xlsx"
@@ -102,6 +103,7 @@ def test_staff_run_last_months_report_download_it_mark_it_reported_and_run_it_ag
         rows = page.locator("[data-testid=report-row]")
         assert [rows.nth(i).get_attribute("data-version") for i in range(rows.count())] == ["2", "1"]
         assert "已报送" in rows.nth(1).inner_text() and "王人事" in rows.nth(1).inner_text()
+        assert_accessible(page)
         assert "Traceback" not in worker.output(last=1_000_000)
 
     v1, v2 = MonthlyReport.objects.order_by("version")
