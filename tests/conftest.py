@@ -3,6 +3,19 @@ import os
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_media(tmp_path_factory):
+    """Keep what module- and session-scoped fixtures store (seed_demo's report files) in a folder of the session.
+
+    Never in var/media, the development server's; each test still gets a folder of its own (below).
+    """
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("session-media")
+    with override_settings(MEDIA_ROOT=root):
+        yield root
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Keep uploads of a test in its own folder; hash passwords cheaply (tests only)."""

@@ -131,6 +131,7 @@ ROLES = ["人事干部", "局领导", "科室负责人", "纪检监察", "系统
 # within their scope; personnel staff keep the rules and record any talk; leaders review and record their own.
 _READERS = {"人事干部": 200, "局领导": 200, "科室负责人": 200, "纪检监察": 200}
 _TRAINING_EXPORTERS = {"人事干部": 200, "局领导": 200, "科室负责人": 200}  # 教育培养 — programmes
+_REPORT_READERS = {"人事干部": 200, "局领导": 200, "科室负责人": 200}  # 报表
 POINTS_TALKS_MATRIX = [
     ("points entries", "get", lambda w: reverse("oversight:points_entries"), _READERS),
     ("points ranking", "get", lambda w: reverse("oversight:points_ranking"), _READERS),
@@ -506,6 +507,30 @@ MATRIX = [
      {"人事干部": 302}),
     ("review plan, other unit", "get", lambda w: reverse("training:planreview_create", args=[_plans_plan(w).pk]),
      {"人事干部": 200, "局领导": 200}),
+    # 报表 — the monthly report's archive: readers of 报表 within their scope (a 科室负责人: their units' reports,
+    # never the bureau's); personnel staff run reports and mark them 已报送.
+    ("report archive", "get", lambda w: reverse("reports:index"), _REPORT_READERS),
+    ("run a report", "get", lambda w: reverse("reports:monthly_run"), {"人事干部": 200}),
+    # An empty POST has no month: the form comes back with its error, nothing queued.
+    ("post the run form", "post", lambda w: reverse("reports:monthly_run"), {"人事干部": 200}),
+    ("bureau report", "get", lambda w: reverse("reports:monthly_detail", args=[_report(w, None).pk]),
+     {**_REPORT_READERS, "科室负责人": 404}),
+    ("own unit's report", "get", lambda w: reverse("reports:monthly_detail", args=[_report(w, "office").pk]),
+     _REPORT_READERS),
+    ("own unit's report PDF", "get", lambda w: reverse("reports:monthly_pdf", args=[_report(w, "office").pk]),
+     _REPORT_READERS),
+    ("other unit's report Excel", "get", lambda w: reverse("reports:monthly_xlsx", args=[_report(w, "finance").pk]),
+     {**_REPORT_READERS, "科室负责人": 404}),
+    ("other unit's report PDF", "get", lambda w: reverse("reports:monthly_pdf", args=[_report(w, "finance").pk]),
+     {**_REPORT_READERS, "科室负责人": 404}),
+    # Not an htmx request: sent on to the report's page.
+    ("other unit's report progress", "get",
+     lambda w: reverse("reports:monthly_status", args=[_report(w, "finance").pk]),
+     {"人事干部": 302, "局领导": 302, "科室负责人": 404}),
+    ("mark a report 已报送", "get", lambda w: reverse("reports:monthly_submit", args=[_report(w, None).pk]),
+     {"人事干部": 200}),
+    ("post 已报送 for other unit's report", "post",
+     lambda w: reverse("reports:monthly_submit", args=[_report(w, "finance").pk]), {"人事干部": 302}),
 ]
 
 _LAST_YEAR = dt.date.today().year - 1
@@ -568,6 +593,21 @@ def _quota(world):
     day = dt.date(2020, 1, 1)
     return quota_create(actor=world["users"]["人事干部"], department=world["finance"], level="52", approved=2,
                         document="区编发〔2020〕1号", approved_on=day, effective_from=day)
+
+
+def _report(world, unit):
+    """A built monthly report of November 2026 for the bureau (None) or one of the world's units, files stored."""
+    from django.core.files.base import ContentFile
+
+    from cadre_office.reports.models import MonthlyReport
+
+    department = world[unit] if unit else None
+    report = MonthlyReport(month=dt.date(2026, 11, 1), department=department, state=MonthlyReport.State.READY,
+                           requested_by=world["users"]["人事干部"])
+    report.xlsx.save("matrix.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    report.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    report.save()
+    return report
 
 
 def _rule(world):

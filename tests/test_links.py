@@ -35,6 +35,14 @@ CHEAP_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NOT_FOLLOWED = {"logout", "login", "otp_setup", "otp_verify"}
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings, _session_media):
+    """As tests/conftest.py's, but with the session's uploads folder: the demo's report files, seeded once for
+    the module (``demo``), are there, and the walk downloads them."""
+    settings.MEDIA_ROOT = _session_media
+    settings.PASSWORD_HASHERS = CHEAP_HASHERS
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module inside a transaction rolled back at its end."""

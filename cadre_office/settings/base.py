@@ -274,6 +274,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadres.sweep_roster_imports",
         "schedule": crontab(minute="*/5"),
     },
+    # 报表: the bureau's monthly report of the month just ended, on the 1st; lost report jobs fail within 5 minutes.
+    "reports-monthly": {
+        "task": "reports.monthly_report_beat",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    "reports-stale-jobs": {
+        "task": "reports.fail_stale_monthly_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 LOGGING = {

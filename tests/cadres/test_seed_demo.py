@@ -240,3 +240,17 @@ def test_the_demo_has_cadres_due_to_retire_the_man_born_1966_08_among_them(seede
     assert months["196608"] == ("2027-01", False)  # 60 in 2026-08, in service, due in 2027-01
     assert sum(overdue for _, overdue in months.values()) >= 2
     assert sum(not overdue for _, overdue in months.values()) >= 2
+
+
+def test_the_demo_archive_holds_last_months_bureau_report_reported_by_renshi_once(seeded, db):
+    from cadre_office.reports.models import MonthlyReport
+    from cadre_office.reports.services import last_month
+
+    report = MonthlyReport.objects.get()
+    assert (report.month, report.department, report.version, report.state) == (
+        last_month(), None, 1, MonthlyReport.State.REPORTED)
+    assert report.requested_by.username == report.reported_by.username == "renshi"
+    assert report.xlsx.name.endswith("-全局-v1.xlsx") and report.pdf.name.endswith("-全局-v1.pdf")
+    call_command("seed_demo", stdout=StringIO())
+    assert MonthlyReport.objects.count() == 1 and MonthlyReport.history.count() == 4
+

@@ -100,7 +100,8 @@ def test_the_beat_runs_the_nightly_recompute_once_a_night_at_0130_beijing_time()
     schedule = app.conf.beat_schedule
     assert sorted(entry["task"] for entry in schedule.values()) == [
         "cadres.sweep_roster_imports", "dashboard.fail_stale_recompute_jobs", "dashboard.nightly_recompute",
-        "oversight.raise_flags", "training.carry_out_rotations"]
+        "oversight.raise_flags", "reports.fail_stale_monthly_reports", "reports.monthly_report_beat",
+        "training.carry_out_rotations"]
     crontab = schedule["dashboard-nightly"]["schedule"]
     assert (crontab.hour, crontab.minute) == ({1}, {30})
     assert crontab.day_of_week == set(range(7)) and crontab.day_of_month == set(range(1, 32))

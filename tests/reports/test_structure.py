@@ -10,12 +10,10 @@ The public sample was checked by hand (docs/reports.md section 2).
 import datetime as dt
 import io
 import json
-import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from cadre_office.management.commands.monthly_report import NOT_YET_AVAILABLE
 from cadre_office.reports.structure import monthly_report_figures, new_posts, structure
 from cadres.codes import Ethnicity, Gender, LeadershipLevel, PersonnelStatus, PoliticalStatus
 from cadres.models import Education
@@ -222,9 +220,11 @@ def test_command_month_end_of_february():
     assert json.loads(out.getvalue())["as_of"] == "2028-02-29"
 
 
-def test_command_without_json_refuses_to_fake_the_files():
-    with pytest.raises(CommandError, match=re.escape(NOT_YET_AVAILABLE)):
-        call_command("monthly_report", "--month", "2026-12", stdout=io.StringIO(), stderr=io.StringIO())
+def test_command_without_json_prints_nothing_on_standard_output_and_stores_the_files():
+    # The archive's side (versions, files) is tests/reports/test_archive_command.py.
+    out = io.StringIO()
+    call_command("monthly_report", "--month", "2026-12", stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == ""
 
 
 def test_command_bad_month():

@@ -2,7 +2,8 @@
 
 A project-level command: the roster's demo data (``cadres.services.demo``), the demo logins
 (``cadre_office.accounts.services.demo``), then the demo data of the apps built on them (the demo
-selection case), in one transaction. The roster never imports those apps.
+selection case), and last of all the report archive's demo (last month's report, 已报送), in one
+transaction. The roster never imports those apps.
 """
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import transaction
 from cadre_office.accounts.services.demo import ensure_demo_users
 from cadre_office.audit.context import audit_source
 from cadre_office.history import service_account
+from cadre_office.reports.demo import ensure_demo_reports
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, SERVICE_ACCOUNT
 from cadres.services.demo import DemoRosterInvalid, seed_demo_roster
 from cadres.services.demo_records import seed_demo_records
@@ -49,6 +51,7 @@ class Command(BaseCommand):
                 ensure_demo_practice()
                 ensure_demo_young()
                 ensure_demo_plans()
+                report = ensure_demo_reports()  # 报表: last, it reports on all of the above
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
         roster = result.roster
@@ -56,6 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(f"花名册：新增 {roster.created}，更新 {roster.updated}，未变 {roster.unchanged}")
         self.stdout.write(f"简历、家庭成员和奖励：为 {records} 名干部写入")
         self.stdout.write(f"职数核定：新增 {result.quotas_created}")
+        if report is not None:
+            self.stdout.write(f"月度报表：{report.month:%Y年%m月}全局报表已生成并标记已报送")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，首次登录无需改密）：")
         for user in users:
             scope = f"，管辖：{user.department}" if user.department else ""

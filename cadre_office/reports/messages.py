@@ -1,0 +1,12 @@
+"""What the report archive tells its users (defined once; the tests import the same texts)."""
+
+MONTH_IN_FUTURE = "不能生成尚未到来的月份的报表：统计月份最晚为本月。"
+MONTH_INVALID = "统计月份格式应为 YYYY-MM，如 2026-12。"
+NOT_READY_TO_SUBMIT = "只有已生成的报表才能标记为已报送（该版本当前状态：{state}）。"
+ALREADY_REPORTED = "该版本已于 {at} 由 {who} 标记为已报送，已冻结，不能再修改。"
+BUILD_FAILED = "报表生成失败：统计或写入文件时出错，已记入系统日志。请稍后重试或联系系统管理员。"
+BROKER_DOWN = "后台任务服务（Redis）暂时不可用，本次未能开始生成报表；请稍后重试。"
+FILE_MISSING = "报表文件不存在：该版本尚未生成完成。"
+REQUESTED = "已开始生成 {label}，完成后可在本页下载 Excel 和 PDF 文件。"
+ALREADY_RUNNING = "{label} 正在生成中，请等待完成。"
+SUBMITTED = "{label} 已标记为已报送并冻结；此后再次生成该月报表将形成新的版本。"
