@@ -119,6 +119,15 @@ class RankFactory(factory.django.DjangoModelFactory):
     start_date = dt.date(2019, 6, 1)
 
 
+def section_cadre(level="51", *, birth=dt.date(1990, 6, 1), bachelor=False, **fields):
+    """Return a cadre holding a post at ``level`` (正科 51, 副科 52) since 2020, with a 大学本科 when ``bachelor``."""
+    cadre = CadreFactory(birth_date=birth, **fields)
+    PostFactory(cadre=cadre, level=level, start_date=dt.date(2020, 1, 1))
+    if bachelor:
+        EducationFactory(cadre=cadre, level="21")
+    return cadre
+
+
 def grant_role(user, role: str, *, requested_by, confirmed_by=None, departments=(), reason="测试授予"):
     """Grant ``role`` as the application does: ``requested_by`` asks, a 局领导 (or ``confirmed_by``) confirms.
 

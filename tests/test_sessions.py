@@ -84,7 +84,7 @@ def test_only_the_polled_status_views_are_passive():
     from django.urls import get_resolver
 
     passive = {name for name, view in _views(get_resolver()) if getattr(view, "passive_request", False)}
-    assert passive == {"dashboard:job_status", "cadres:import_status"}
+    assert passive == {"dashboard:job_status", "cadres:import_status", "reports:monthly_status"}
 
 
 def _views(resolver, namespace=""):

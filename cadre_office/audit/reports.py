@@ -189,6 +189,12 @@ DETAIL_LABELS = {
     "row_id": "明细编号",
     "text": "内容",
     "rating": "考评等次",
+    # 报表: the monthly report's archive, the appointment form and its LRMX import.
+    "month": "统计月份",
+    "scope": "统计范围",
+    "candidate": "人选编号",
+    "existing_cadre": "匹配到已有干部",
+    "import": "导入编号",
 }
 
 # Coded values written by the app's own audit calls, as people read them.

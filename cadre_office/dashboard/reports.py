@@ -11,7 +11,6 @@ from itertools import count
 from django.conf import settings
 
 from cadre_office.dates import age_on, format_month
-from cadre_office.pdf import render_pdf
 from cadre_office.xlsx import Column, write_xlsx
 from cadres.codes import LeadershipLevel
 from cadres.idnumbers import mask_id_number
@@ -50,6 +49,10 @@ def briefing_workbook(briefing) -> bytes:
 
 def briefing_pdf(briefing, *, printed_at: dt.datetime, printer: str) -> bytes:
     """Return the briefing as an A4 landscape PDF: the print view's sheet, page numbers in the footer."""
+    # Imported here: this module is loaded at start-up (the dashboard's tasks import services), and
+    # WeasyPrint costs every web and worker process memory and start-up time it needs only for a PDF.
+    from cadre_office.pdf import render_pdf
+
     return render_pdf("dashboard/briefing_pdf.html", {
         "briefing": briefing, "printed_at": printed_at, "printer": printer, "BUREAU_NAME": settings.BUREAU_NAME,
         "title": BRIEFING_TITLE,

@@ -20,20 +20,17 @@ from cadre_office.dashboard import views
 from cadre_office.dashboard.selectors.briefing import NO_CHANGE, NO_PREVIOUS, month_ends_before
 from cadre_office.dashboard.services import snapshot_compute
 from cadres.idnumbers import mask_id_number
-from tests.factories import CadreFactory, DepartmentFactory, EducationFactory, PostFactory, log_in, role_user
+from tests.factories import (
+    DepartmentFactory,
+    log_in,
+    role_user,
+    section_cadre,
+)
 
 pytestmark = pytest.mark.django_db
 
 D_MAR, D_APR, D_MAY, D_JUN = dt.date(2026, 3, 20), dt.date(2026, 4, 30), dt.date(2026, 5, 31), dt.date(2026, 6, 30)
 ZHENG, FU = "51", "52"
-
-
-def section_cadre(level=ZHENG, *, birth=dt.date(1990, 6, 1), bachelor=False, **fields):
-    cadre = CadreFactory(birth_date=birth, **fields)
-    PostFactory(cadre=cadre, level=level, start_date=dt.date(2020, 1, 1))
-    if bachelor:
-        EducationFactory(cadre=cadre, level="21")
-    return cadre
 
 
 @pytest.fixture

@@ -14,20 +14,17 @@ from cadre_office.dashboard import forms as dashboard_forms
 from cadre_office.dashboard import plans as plan_services
 from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
 from cadre_office.dashboard.services import plan_for, snapshot_compute
-from tests.factories import CadreFactory, DepartmentFactory, EducationFactory, PostFactory, log_in, role_user
+from tests.factories import (
+    DepartmentFactory,
+    log_in,
+    role_user,
+    section_cadre,
+)
 
 pytestmark = pytest.mark.django_db
 
 D1, D2 = dt.date(2026, 3, 31), dt.date(2026, 6, 30)
 ZHENG, FU = "51", "52"
-
-
-def section_cadre(level=ZHENG, *, birth=dt.date(1990, 6, 1), bachelor=False, **fields):
-    cadre = CadreFactory(birth_date=birth, **fields)
-    PostFactory(cadre=cadre, level=level, start_date=dt.date(2020, 1, 1))
-    if bachelor:
-        EducationFactory(cadre=cadre, level="21")
-    return cadre
 
 
 @pytest.fixture
