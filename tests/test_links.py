@@ -1,6 +1,7 @@
 """Every link a page shows leads somewhere its reader may go (issue 11, item 5).
 
-On the demo data (``seed_demo``: 16 units, 300 cadres, the demo selection case, one login per role),
+On the demo data (``seed_demo``: 16 units, 300 cadres, the demo selection cases — one of them decided, with
+its candidates' 干部任免审批表 — one login per role),
 each demo login walks the pages it can reach from the home page, breadth first, following every
 same-origin link (``<a href>``), the downloads (Excel, PDF) included. No link may answer 403 (a link
 shown where its target is forbidden: each click was audited as 越权访问), 404 or 500, nor send the
@@ -157,7 +158,9 @@ def walk(client: Client, start: str = "/"):
 # walk each login's test makes anyway (a second walk of its own cost as much again).
 REACHED = {
     "renshi": {"cadres:cadre_list", "cadres:cadre_detail", "cadres:cadre_export", "selection:case_detail",
-               "selection:case_record_pdf", "dashboard:index", "cadres:department_list"},
+               "selection:case_record_pdf", "dashboard:index", "cadres:department_list",
+               # the decided demo case's 干部任免审批表 (from step 13 on)
+               "reports:candidate_pdf", "reports:candidate_docx", "reports:candidate_lrmx", "reports:case_forms_zip"},
     "keshi": {"cadres:cadre_list", "cadres:cadre_detail"},
     "xitong": {"accounts:user_list", "accounts:user_detail", "cadres:department_list"},
     "shenji": {"audit:event_list", "audit:event_export"},

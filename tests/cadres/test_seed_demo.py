@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from cadre_office.dates import age_on
 from cadres.codes import PARTY_MEMBER_CODES, Ethnicity, Gender, LeadershipLevel, PersonnelStatus
@@ -48,8 +49,18 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def _counts() -> dict[str, int]:
+    from cadre_office.audit.models import AuditEvent
+    from selection.models import Candidate, CaseStep, SelectionCase, StepEvent, Vote
+
     counts = {model.__name__: model.objects.count() for model in TRACKED}
     counts.update({f"history {model.__name__}": model.history.count() for model in TRACKED})
+    # The demo selection cases: their steps, candidates (任免理由 included), trail, ballots and audit rows.
+    for model in (SelectionCase, CaseStep, Candidate):
+        counts[model.__name__] = model.objects.count()
+        counts[f"history {model.__name__}"] = model.history.count()
+    counts.update(StepEvent=StepEvent.objects.count(), Vote=Vote.objects.count())
+    # (The roster's import is audited on every run, even when it changes nothing: not counted.)
+    counts["audit selection"] = AuditEvent.objects.filter(object_type__startswith="selection.").count()
     counts["users"] = get_user_model().objects.count()
     counts["groups"] = Group.objects.count()
     return counts
@@ -100,6 +111,44 @@ def test_second_run_creates_nothing_and_writes_no_history(seeded, db):
     assert "单位：新增 0" in out.getvalue()
     assert "花名册：新增 0，更新 0，未变 300" in out.getvalue()
     assert _counts() == before
+
+
+def test_the_demo_has_a_case_decided_by_the_party_group_with_its_candidates_forms(seeded, db):
+    """信息中心副主任: through step 13 with the demo logins, dated in the past working days; the candidate
+    left after the decision has a 任免理由, so the case page's 干部任免审批表 are complete."""
+    from cadre_office.reports.appointment.content import case_has_forms
+    from selection.demo import DEMO_CASE_TITLE, DEMO_DECIDED_CASE_TITLE
+    from selection.models import Candidate, SelectionCase, StepEvent
+    from selection.workdays import inspection_notice_ok, is_working_day
+
+    case = SelectionCase.objects.get(title=DEMO_DECIDED_CASE_TITLE)
+    assert case.state == SelectionCase.State.ACTIVE and case.current_step >= 13 and case_has_forms(case)
+    assert case.steps.get(number=13).state == "done" and case.current_step == 14
+    states = dict(case.candidates.values_list("number", "state"))
+    assert states == {1: Candidate.State.ACTIVE, 2: Candidate.State.DROPPED, 3: Candidate.State.DROPPED}
+    chosen = case.candidates.get(state=Candidate.State.ACTIVE)
+    assert chosen.appointment_reason.endswith("拟任信息中心副主任，试用期一年。")
+    assert not case.candidates.exclude(pk=chosen.pk).exclude(appointment_reason="").exists()
+    assert chosen.history.filter(history_change_reason="填写任免理由", history_user__username="renshi").exists()
+
+    # The dated records lie on past working days, in their order; the inspection notice is in time.
+    today = timezone.localdate()
+    data = {step.number: step.data for step in case.steps.filter(number__in=[6, 7, 8, 13])}
+    days = [dt.date.fromisoformat(value) for value in (
+        data[6]["meeting_date"], data[7]["date"], data[8]["notice_date"], data[8]["inspection_date"],
+        data[13]["meeting_date"])]
+    assert days == sorted(days) and days[-1] < today and all(is_working_day(day) for day in days)
+    assert inspection_notice_ok(days[2], days[3]) and case.decided_on == days[-1]
+
+    # renshi submitted every step; lingdao decided the gates, jijian step 12.
+    events = case.events.select_related("actor", "step")
+    assert {e.actor.username for e in events.filter(action=StepEvent.Action.SUBMIT)} == {"renshi"}
+    approvals = {e.step.number: e.actor.username for e in events.filter(action=StepEvent.Action.APPROVE)}
+    assert approvals == {2: "lingdao", 3: "lingdao", 4: "lingdao", 7: "lingdao", 10: "lingdao", 11: "lingdao",
+                         12: "jijian", 13: "lingdao"}
+    # The first demo case is still where it was, and another unit's.
+    first = SelectionCase.objects.get(title=DEMO_CASE_TITLE)
+    assert first.current_step == 2 and first.department_id != case.department_id
 
 
 def test_every_seeded_record_has_a_creation_history_row_by_the_seed_demo_account(seeded, db):

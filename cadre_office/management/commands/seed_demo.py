@@ -2,8 +2,9 @@
 
 A project-level command: the roster's demo data (``cadres.services.demo``), the demo logins
 (``cadre_office.accounts.services.demo``), then the demo data of the apps built on them (the demo
-selection case), and last of all the report archive's demo (last month's report, 已报送), in one
-transaction. The roster never imports those apps.
+selection cases: one at step 2, one decided at step 13 with its candidates' 任免理由), and last of all
+the report archive's demo (last month's report, 已报送), in one transaction. The roster never imports
+those apps.
 """
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.db import transaction
 from cadre_office.accounts.services.demo import ensure_demo_users
 from cadre_office.audit.context import audit_source
 from cadre_office.history import service_account
-from cadre_office.reports.demo import ensure_demo_reports
+from cadre_office.reports.demo import ensure_demo_appointment_reasons, ensure_demo_reports
 from cadres.demo import DEMO_DATA_REFUSED, DEMO_PASSWORD, SERVICE_ACCOUNT
 from cadres.services.demo import DemoRosterInvalid, seed_demo_roster
 from cadres.services.demo_records import seed_demo_records
@@ -21,7 +22,7 @@ from oversight.demo_filings import ensure_demo_filings
 from oversight.demo_inspection import ensure_demo_inspection
 from oversight.demo_points_talks import ensure_demo_points_talks
 from oversight.services.demo_adjustments import ensure_demo_adjustments
-from selection.demo import ensure_demo_case
+from selection.demo import ensure_demo_case, ensure_demo_decided_case
 from training.demo_plans import ensure_demo_plans
 from training.demo_practice import ensure_demo_practice
 from training.demo_programmes import ensure_demo_programmes
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                 ensure_demo_practice()
                 ensure_demo_young()
                 ensure_demo_plans()
+                # 信息中心副主任 decided at step 13: after the grades and 处分 its negative list reads.
+                ensure_demo_decided_case()
+                ensure_demo_appointment_reasons()  # its candidates' 干部任免审批表
                 report = ensure_demo_reports()  # 报表: last, it reports on all of the above
         except DemoRosterInvalid as exc:
             raise CommandError(f"演示花名册与现有数据冲突，未写入任何数据：{exc}") from None
