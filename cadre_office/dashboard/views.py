@@ -17,12 +17,11 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView, View
 
-from cadre_office.dashboard import permissions, plans, reports, selectors, services, tasks
+from cadre_office.dashboard import permissions, plans, selectors, services, tasks
 from cadre_office.dashboard.forms import AsOfForm, LadderDayForm, PlanForm, RecomputeForm, TargetForm
 from cadre_office.dashboard.models import Plan, RecomputeJob
 from cadre_office.dashboard.selectors.ladder import age_ladder
 from cadre_office.dates import add_years
-from cadre_office.pdf import PdfDownloadMixin
 from cadre_office.sessions import PassiveViewMixin
 
 NO_PLAN = "尚未设置实施意见（规划），无法计算。"
@@ -30,8 +29,7 @@ RECOMPUTE_DONE = "统计时点 {date} 的数据已重新计算。"
 TARGETS_SAVED = "结构目标已保存。"
 TARGETS_UNCHANGED = "结构目标没有变化。"
 PLAN_SAVED = "实施意见已保存。"
-NOTHING_STORED = "尚未生成统计数据，无法打印或导出。"
-BRIEFING_TITLE = reports.BRIEFING_TITLE
+NOTHING_STORED = "尚未生成统计数据，无法打印或导出。"  # the briefing's print view and files (views_briefing)
 PLAN_CREATED = "已新增实施意见“{name}”，并沿用了原有的结构目标，可在下方调整。"
 
 
@@ -185,66 +183,6 @@ class DrilldownExportView(DrilldownMixin, View):
             plan_end=self.plan.end_date if self.part == selectors.AGING_OUT else None)
         return FileResponse(io.BytesIO(export.content), as_attachment=True, content_type=export.content_type,
                             filename=export.filename)
-
-
-# --- briefings: the print view and the cards' files ------------------------------------------------
-
-
-class BriefingMixin(DashboardMixin):
-    """The dashboard of ?as_of (else the latest stored date) for a briefing; for those who may export it."""
-
-    permission_required = (permissions.VIEW, permissions.EXPORT)
-
-    @cached_property
-    def briefing(self):
-        return selectors.briefing(self.request.user, today=self.today, as_of=self.requested_as_of)
-
-    def stored_briefing(self):
-        """The briefing, or 404 where nothing is stored to print (no plan, or not computed yet)."""
-        if self.briefing.snapshot is None:
-            raise Http404(NOTHING_STORED)
-        return self.briefing
-
-    def file_query(self) -> str:
-        return urlencode({"as_of": f"{self.briefing.as_of:%Y-%m-%d}"}) if self.briefing.snapshot else ""
-
-
-class BriefingPrintView(BriefingMixin, TemplateView):
-    """The cards on A4 landscape for a briefing: no navigation, black on white, a 打印 button."""
-
-    template_name = "dashboard/print.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(briefing=self.briefing, file_query=self.file_query(), title=BRIEFING_TITLE,
-                                        printed_at=timezone.localtime(), **kwargs)
-
-
-class BriefingExcelView(BriefingMixin, View):
-    """The cards as a workbook (audited): the print view's figures, one line per target."""
-
-    def get(self, request):
-        export = services.briefing_export(actor=request.user, briefing=self.stored_briefing())
-        return FileResponse(io.BytesIO(export.content), as_attachment=True, content_type=export.content_type,
-                            filename=export.filename)
-
-
-class BriefingPdfView(BriefingMixin, PdfDownloadMixin, View):
-    """The cards as a PDF (WeasyPrint, audited as a download of the snapshot): the print view's sheet."""
-
-    @property
-    def pdf_report_name(self) -> str:
-        return f"结构看板（统计范围：{self.briefing.scope.label}）"
-
-    def pdf_object(self):
-        return self.stored_briefing().snapshot
-
-    def pdf_filename(self, snapshot) -> str:
-        return f"结构看板_{snapshot.as_of:%Y%m%d}.pdf"
-
-    def pdf_content(self, snapshot) -> bytes:
-        user = self.request.user
-        return reports.briefing_pdf(self.briefing, printed_at=timezone.localtime(),
-                                    printer=user.get_full_name() or user.get_username())
 
 
 # --- recomputing ---------------------------------------------------------------------------------

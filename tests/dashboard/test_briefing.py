@@ -20,6 +20,7 @@ from cadre_office.dashboard import views
 from cadre_office.dashboard.selectors.briefing import NO_CHANGE, NO_PREVIOUS, month_ends_before
 from cadre_office.dashboard.services import snapshot_compute
 from cadres.idnumbers import mask_id_number
+from tests.dashboard.worlds import FU, ZHENG, office_and_finance
 from tests.factories import (
     DepartmentFactory,
     log_in,
@@ -30,28 +31,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D_MAR, D_APR, D_MAY, D_JUN = dt.date(2026, 3, 20), dt.date(2026, 4, 30), dt.date(2026, 5, 31), dt.date(2026, 6, 30)
-ZHENG, FU = "51", "52"
 
 
 @pytest.fixture
 def world(db):
     """办公室 (with 档案组 under it) and 财务科; snapshots on 03-20, 04-30, 05-31, and 06-30 after a new 副科."""
-    office = DepartmentFactory(name="办公室")
-    archive = DepartmentFactory(name="档案组", parent=office)
-    finance = DepartmentFactory(name="财务科")
-    section_cadre(ZHENG, department=office, birth=dt.date(1988, 1, 1), bachelor=True, name="办公正科")
-    section_cadre(FU, department=office, birth=dt.date(1975, 1, 1), gender="2", name="办公副科")
-    section_cadre(FU, department=archive, birth=dt.date(1992, 5, 5), name="档案副科")
-    section_cadre(ZHENG, department=finance, birth=dt.date(1970, 1, 1), name="财务正科")
-    section_cadre(FU, department=finance, birth=dt.date(1991, 1, 1), bachelor=True, name="财务副科")
-    for day in (D_MAR, D_APR, D_MAY):
-        snapshot_compute(as_of=day)
-    section_cadre(FU, department=finance, birth=dt.date(1993, 1, 1), gender="2", name="财务新副科")
-    snapshot_compute(as_of=D_JUN)
-    roles = ("人事干部", "局领导", "纪检监察", "系统管理员", "安全管理员", "审计管理员")
-    users = {role: role_user(role) for role in roles}
-    users["科室负责人"] = role_user("科室负责人", departments=[office])
-    return {"office": office, "archive": archive, "finance": finance, "users": users}
+    return office_and_finance(snapshots_before=(D_MAR, D_APR, D_MAY), snapshot_after=D_JUN)
 
 
 def at(name, day=D_JUN, *args):

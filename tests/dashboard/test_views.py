@@ -14,6 +14,7 @@ from cadre_office.dashboard import forms as dashboard_forms
 from cadre_office.dashboard import plans as plan_services
 from cadre_office.dashboard.models import Figure, Plan, RecomputeJob, Snapshot, Target
 from cadre_office.dashboard.services import plan_for, snapshot_compute
+from tests.dashboard.worlds import FU, ZHENG, office_and_finance
 from tests.factories import (
     DepartmentFactory,
     log_in,
@@ -24,7 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D1, D2 = dt.date(2026, 3, 31), dt.date(2026, 6, 30)
-ZHENG, FU = "51", "52"
 
 
 @pytest.fixture
@@ -41,21 +41,7 @@ def eager():
 @pytest.fixture
 def world(db):
     """办公室 (with 档案组 under it) and 财务科, section cadres in each, snapshots on D1 and D2."""
-    office = DepartmentFactory(name="办公室")
-    archive = DepartmentFactory(name="档案组", parent=office)
-    finance = DepartmentFactory(name="财务科")
-    section_cadre(ZHENG, department=office, birth=dt.date(1988, 1, 1), bachelor=True, name="办公正科")
-    section_cadre(FU, department=office, birth=dt.date(1975, 1, 1), gender="2", name="办公副科")
-    section_cadre(FU, department=archive, birth=dt.date(1992, 5, 5), name="档案副科")
-    section_cadre(ZHENG, department=finance, birth=dt.date(1970, 1, 1), name="财务正科")
-    section_cadre(FU, department=finance, birth=dt.date(1991, 1, 1), bachelor=True, name="财务副科")
-    snapshot_compute(as_of=D1)
-    section_cadre(FU, department=finance, birth=dt.date(1993, 1, 1), gender="2", name="财务新副科")
-    snapshot_compute(as_of=D2)
-    roles = ("人事干部", "局领导", "纪检监察", "系统管理员", "安全管理员", "审计管理员")
-    users = {role: role_user(role) for role in roles}
-    users["科室负责人"] = role_user("科室负责人", departments=[office])
-    return {"office": office, "archive": archive, "finance": finance, "users": users}
+    return office_and_finance(snapshots_before=(D1,), snapshot_after=D2)
 
 
 def index(**query):

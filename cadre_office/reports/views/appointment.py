@@ -7,11 +7,10 @@ scope → 404 (audited); then the right to export the form → 403. Every downlo
 import io
 import zipfile
 
-from django import forms
 from django.contrib import messages as flash
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +28,13 @@ from cadre_office.reports.appointment.content import (
     own_texts,
 )
 from cadre_office.reports.appointment.docx import DOCX_CONTENT_TYPE, appointment_docx
-from cadre_office.reports.appointment.lrmx import MAX_FILE_BYTES, LrmxRefused, lrmx_bytes
+from cadre_office.reports.appointment.lrmx import LrmxRefused, lrmx_bytes
 from cadre_office.reports.appointment.pdf import appointment_pdf
 from cadre_office.reports.appointment.preview import import_preview
+from cadre_office.reports.forms import ApplyForm, ReasonForm, UploadForm
 from cadre_office.reports.models import LrmxImport
 from cadre_office.scope import get_in_scope_or_404
-from cadres.selectors import cadre_record, department_choices
+from cadres.selectors import cadre_record
 from selection.models import Candidate
 from selection.permissions import cases_visible_to
 
@@ -117,8 +117,6 @@ class AppointmentLrmxView(FormScopedMixin, View):
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    from django.http import FileResponse
-
     return FileResponse(io.BytesIO(content), as_attachment=True, content_type=content_type, filename=filename)
 
 
@@ -147,11 +145,6 @@ class CaseFormsZipView(LoginRequiredMixin, PermissionRequiredMixin, View):
                                            detail={"candidates": len(candidates)})
         return _attachment(buffer.getvalue(), "application/zip",
                            f"干部任免审批表_{case.number}_{timezone.localdate():%Y%m%d}.zip")
-
-
-class ReasonForm(forms.Form):
-    appointment_reason = forms.CharField(label="任免理由", required=False, max_length=500,
-                                         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
 
 
 class CandidateReasonView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
@@ -183,18 +176,6 @@ class CandidateReasonView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
 # --- LRMX import ------------------------------------------------------------------------------------
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="任免审批表文件（.lrmx）")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".lrmx"):
-            raise ValidationError(messages.WRONG_EXTENSION)
-        if upload.size > MAX_FILE_BYTES:
-            raise ValidationError(messages.FILE_TOO_LARGE.format(size=MAX_FILE_BYTES // 1024 // 1024))
-        return upload
-
-
 class LrmxUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     """任免审批表导入: upload a file; every field is checked, any error refuses the whole file."""
 
@@ -215,17 +196,6 @@ class LrmxUploadView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(
                 form=form, refused=exc.errors, refused_summary=messages.REFUSED.format(count=len(exc.errors))))
         return redirect("reports:lrmx_preview", pk=lrmx_import.pk)
-
-
-class ApplyForm(forms.Form):
-    department = forms.ModelChoiceField(label="新增干部的单位", queryset=None, required=False,
-                                        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-
-    def __init__(self, *args, user, new_cadre: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = department_choices(user)
-        self.fields["department"].required = new_cadre
-        self.fields["department"].error_messages["required"] = messages.UNIT_REQUIRED
 
 
 class LrmxPreviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
